@@ -1,0 +1,29 @@
+"""newskit: turn news articles into analysable facts, as pandas DataFrames with evidence.
+
+Examples:
+    >>> import newskit as nk
+    >>> facts = nk.extract_text("Three people were killed in Lorvania on Monday.", published="2024-05-08")
+    >>> list(facts.tables())[:3]
+    ['articles', 'mentions', 'entities']
+"""
+
+from __future__ import annotations
+
+from .errors import InputError, ModelNotFoundError, NewskitError, NotebookError, ParameterError, StoreError
+from .extract import extract, extract_text
+from .facts import Facts
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Facts",
+    "InputError",
+    "ModelNotFoundError",
+    "NewskitError",
+    "NotebookError",
+    "ParameterError",
+    "StoreError",
+    "__version__",
+    "extract",
+    "extract_text",
+]

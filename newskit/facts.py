@@ -1,0 +1,76 @@
+"""The :class:`Facts` container: every table of one extraction run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+
+__all__ = ["Facts"]
+
+
+@dataclass
+class Facts:
+    """Every table newskit extracts, as pandas DataFrames (schemas in :mod:`newskit.schema`).
+
+    Attributes:
+        articles: One row per article, with tone.
+        mentions: One row per entity mention.
+        entities: One row per canonical entity.
+        roles: Person, role, of whom.
+        timexes: Time expressions with TIMEX3 values.
+        events: Dated events (the rows a timeline draws).
+        quantities: Numbers with what they count.
+        casualties: Killed/injured/... counts by group.
+        attributions: Who said or claimed what.
+
+    Examples:
+        >>> import newskit as nk
+        >>> facts = nk.Facts.empty()
+        >>> sorted(facts.tables())[:3]
+        ['articles', 'attributions', 'casualties']
+    """
+
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    entities: pd.DataFrame
+    roles: pd.DataFrame
+    timexes: pd.DataFrame
+    events: pd.DataFrame
+    quantities: pd.DataFrame
+    casualties: pd.DataFrame
+    attributions: pd.DataFrame
+
+    @classmethod
+    def empty(cls) -> Facts:
+        """Facts with every table present and no rows."""
+        return cls(**{name: schema.frame(name) for name in schema.TABLES})
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> Facts:
+        """Facts from a dict of tables (missing tables are empty; all are conformed)."""
+        return cls(**{name: schema.conform(name, frames.get(name, schema.frame(name))) for name in schema.TABLES})
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Table name → DataFrame, in schema order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def summary(self) -> pd.DataFrame:
+        """Number of rows per table."""
+        return pd.DataFrame({"table": list(self.tables()), "rows": [len(df) for df in self.tables().values()]})
+
+    def to_parquet(self, directory: str | Path) -> Path:
+        """Write every table to ``directory`` as a facts store (see :mod:`newskit.store`).
+
+        ``newskit.read_facts(directory)`` reads it back, dtypes included.
+        """
+        from .store import write_facts
+
+        return write_facts(self, directory)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={len(df)}" for name, df in self.tables().items())
+        return f"Facts({sizes})"

@@ -1,0 +1,296 @@
+"""The columns, dtypes and meanings of every table newskit produces.
+
+This module is the single source for code, documentation and tests: extractors
+emit rows as dicts keyed by these column names, :func:`frame` turns rows into a
+DataFrame with exactly these columns and dtypes, and ``docs/schema.md`` is
+generated from :data:`TABLES` (``python -m newskit.schema``).
+
+Conventions:
+    * ``<NA>`` (or ``NaT`` for dates) means *not reported*; it is never 0.
+    * ``start``/``end`` (and ``source_start``, ``cue_start`` ...) are ``[start, end)``
+      character offsets into that article's ``text``: ``text[start:end]`` is the
+      evidence for the row.
+    * ``sentence`` is the 0-based index of the sentence (spaCy's segmentation of
+      the article's ``text``) that holds the evidence.
+    * Dates are ``datetime64[ns]``, UTC-naive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["Column", "TABLES", "FACT_TABLES", "frame", "conform", "describe", "to_markdown"]
+
+STRING = "string"
+INT = "Int64"
+FLOAT = "Float64"
+DATE = "datetime64[ns]"
+BOOL = "boolean"
+LIST = "object"  # a Python list of str in every cell (empty list, never <NA>)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    Attributes:
+        name: Column name.
+        dtype: pandas dtype string (``"string"``, ``"Int64"``, ``"Float64"``,
+            ``"datetime64[ns]"``, ``"boolean"``, or ``"object"`` for lists of str).
+        meaning: What a value in this column means.
+    """
+
+    name: str
+    dtype: str
+    meaning: str
+
+
+def _columns(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
+    return tuple(Column(*spec) for spec in specs)
+
+
+_ARTICLE_ID = ("article_id", STRING, "Article the row comes from (see `articles.article_id`).")
+_SENTENCE = ("sentence", INT, "0-based index of the sentence holding the evidence.")
+
+
+def _span(prefix: str = "", what: str = "the evidence") -> tuple[tuple[str, str, str], ...]:
+    return (
+        (f"{prefix}start", INT, f"Character offset where {what} starts in the article text."),
+        (f"{prefix}end", INT, f"Character offset just after {what} ends (exclusive)."),
+    )
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "articles": _columns(
+        (
+            "article_id",
+            STRING,
+            "Stable id: first 16 hex digits of sha1(published date + NUL + body text). "
+            "Independent of the file path, so the same article read anywhere gets the same id.",
+        ),
+        ("published", DATE, "Publication date and time in UTC (time 00:00 when only a date is known); NaT if unknown."),
+        ("title", STRING, "Headline, if the input gives one."),
+        ("source", STRING, "Outlet or publisher, if the input gives one."),
+        ("url", STRING, "Address of the article, if the input gives one."),
+        ("author", STRING, "Byline, if the input gives one."),
+        ("path", STRING, "File the article was first read from (`file` or `file:line` for JSONL/CSV records)."),
+        ("paths", LIST, "Every place the same text was read from (exact duplicates are kept once)."),
+        ("format", STRING, "Input format: txt, md, json, jsonl, csv, html."),
+        ("text", STRING, "Body text only (headers and front matter removed); every span offset points into it."),
+        ("n_words", INT, "Number of whitespace-separated words in `text`."),
+        (
+            "tone",
+            FLOAT,
+            "VADER compound score of the body (vaderSentiment 3.3.2, lexicon shipped in the package), "
+            "mean over sentences, from -1 (negative) to +1 (positive). Filled by `extract`.",
+        ),
+        ("tone_positive", FLOAT, "Mean VADER positive proportion over sentences (0..1). Filled by `extract`."),
+        ("tone_negative", FLOAT, "Mean VADER negative proportion over sentences (0..1). Filled by `extract`."),
+        ("tone_label", STRING, "`negative` (tone <= -0.05), `positive` (tone >= 0.05) or `neutral`."),
+    ),
+    "mentions": _columns(
+        _ARTICLE_ID,
+        ("entity_id", STRING, "Canonical entity (see `entities.entity_id`)."),
+        ("name", STRING, "Canonical name of the entity (`Albin Kurti` for the mention `Kurti’s`)."),
+        ("label", STRING, "Entity label after correction: PERSON, ORG, GPE, LOC, NORP, FAC, PRODUCT, EVENT, LAW, WORK_OF_ART."),
+        ("text", STRING, "The mention as written, possessive stripped (`Kurti` for `Kurti’s`)."),
+        *_span(what="the mention"),
+        _SENTENCE,
+    ),
+    "entities": _columns(
+        (
+            "entity_id",
+            STRING,
+            "Stable id: `E` + 12 hex digits of sha1(label + NUL + canonical name). The same name with the "
+            "same label gets the same id in every article and every run.",
+        ),
+        ("name", STRING, "Canonical name: the fullest form seen (`Albin Kurti`), groups by their plural noun (`Serbs`)."),
+        ("label", STRING, "Entity label (see `mentions.label`)."),
+        ("aliases", LIST, "Every distinct surface form seen, sorted."),
+        ("n_mentions", INT, "Number of mentions across all articles."),
+        ("n_articles", INT, "Number of articles that mention the entity."),
+    ),
+    "roles": _columns(
+        _ARTICLE_ID,
+        ("entity_id", STRING, "The person holding the role."),
+        ("person", STRING, "Canonical name of the person."),
+        ("role", STRING, "The role or title as written, singular (`spokesman`, `Prime Minister`)."),
+        ("of", STRING, "Canonical name of the organisation or place the role belongs to; <NA> if not stated."),
+        ("of_entity_id", STRING, "Entity id of `of`; <NA> if not stated."),
+        *_span(what="the phrase stating the role"),
+        _SENTENCE,
+    ),
+    "timexes": _columns(
+        _ARTICLE_ID,
+        ("text", STRING, "The time expression as written."),
+        *_span(what="the time expression"),
+        ("type", STRING, "TIMEX3 type: DATE, TIME, DURATION or SET."),
+        ("value", STRING, "TIMEX3 value (`2008`, `2023-11-06`, `2013-W11`, `P20Y`, `PAST_REF`, `XXXX-XX-XXTMO` ...); <NA> if none."),
+        ("mod", STRING, "TIMEX3 mod: APPROX, MORE_THAN, LESS_THAN, EQUAL_OR_MORE, START, MID, END, BEFORE, AFTER ...; <NA> if none."),
+        ("date_start", DATE, "First day of the calendar interval a DATE/TIME value covers; NaT otherwise."),
+        ("date_end", DATE, "Last day of that interval (inclusive); NaT otherwise."),
+        ("anchor", STRING, "What a relative value was resolved against: `publication`, `timex:<start>` or <NA>."),
+        _SENTENCE,
+    ),
+    "events": _columns(
+        _ARTICLE_ID,
+        ("date_start", DATE, "Earliest day the event can have happened; NaT if unbounded."),
+        ("date_end", DATE, "Latest day the event can have happened (inclusive); NaT if unbounded."),
+        ("precision", STRING, "Granularity of the dating: day, week, month, season, quarter, year, decade, century, bound."),
+        ("dated_by", STRING, "How the date was found: `timex`, `publication` or `relative-to-event`."),
+        ("description", STRING, "A short readable clause: who did what."),
+        (
+            "kind",
+            STRING,
+            "statement, violence, arrest, declaration, agreement, election, protest, other.",
+        ),
+        ("actors", LIST, "Canonical names of the entities taking part."),
+        ("places", LIST, "Canonical names of the places (GPE/LOC/FAC) involved."),
+        ("text", STRING, "The evidence text (the event's clause)."),
+        *_span(what="the event's clause"),
+        _SENTENCE,
+    ),
+    "quantities": _columns(
+        _ARTICLE_ID,
+        ("value", FLOAT, "The number as reported (1800000.0 for `1.8 million`); for a range, its midpoint."),
+        ("low", FLOAT, "Lower bound (equal to value unless a range or vague amount)."),
+        ("high", FLOAT, "Upper bound; <NA> when open (`more than 50`)."),
+        ("mod", STRING, "APPROX, MORE_THAN, LESS_THAN, EQUAL_OR_MORE, EQUAL_OR_LESS, RANGE; <NA> if exact."),
+        ("unit", STRING, "Unit or currency (`USD`, `percent`, `km`, `tonnes`); <NA> for plain counts."),
+        ("counted", STRING, "What is counted or measured (`ethnic Albanians`); <NA> if not found."),
+        ("entity_id", STRING, "Entity id when the counted thing is an entity or group; <NA> otherwise."),
+        ("kind", STRING, "COUNT, MONEY, PERCENT or QUANTITY."),
+        ("text", STRING, "The number expression as written (`around 1.8 million`)."),
+        *_span(what="the number expression"),
+        _SENTENCE,
+    ),
+    "casualties": _columns(
+        _ARTICLE_ID,
+        ("group", STRING, "Who suffered it, as written and singular (`attacker`, `police officer`); <NA> if unstated."),
+        ("entity_id", STRING, "Entity id of the group when it is a known entity; <NA> otherwise."),
+        ("count", INT, "Number of people; for a vague amount, the low bound; <NA> if not given."),
+        ("low", INT, "Lower bound of the count."),
+        ("high", INT, "Upper bound of the count; <NA> when open."),
+        ("mod", STRING, "APPROX, MORE_THAN, LESS_THAN, EQUAL_OR_MORE, RANGE; <NA> if exact."),
+        ("outcome", STRING, "killed, injured, missing, arrested, kidnapped or displaced."),
+        ("text", STRING, "The clause reporting the toll."),
+        *_span(what="that clause"),
+        _SENTENCE,
+    ),
+    "attributions": _columns(
+        _ARTICLE_ID,
+        ("kind", STRING, "direct (all in quotation marks), indirect (no quotation marks) or mixed."),
+        ("source", STRING, "Canonical name of who said it; <NA> if unknown."),
+        ("source_entity_id", STRING, "Entity id of the source; <NA> if unknown."),
+        ("source_text", STRING, "The source as written (`they`, `the ministry`); <NA> if absent."),
+        *_span("source_", "the source as written"),
+        ("cue", STRING, "Reporting verb or phrase (`said`, `accused`, `according to`)."),
+        *_span("cue_", "the cue"),
+        ("content", STRING, "What was said or claimed."),
+        *_span("content_", "the content"),
+        ("target", STRING, "Canonical name of the entity the claim blames or is about; <NA> if none."),
+        ("target_entity_id", STRING, "Entity id of the target; <NA> if none."),
+        _SENTENCE,
+    ),
+}
+
+#: The tables that hold facts (everything but ``articles``).
+FACT_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name != "articles")
+
+
+def _columns_of(table: str) -> tuple[Column, ...]:
+    try:
+        return TABLES[table]
+    except KeyError:
+        raise KeyError(f"unknown table {table!r}; tables are {', '.join(TABLES)}") from None
+
+
+def frame(table: str, rows: Iterable[Mapping] = ()) -> pd.DataFrame:
+    """Build a table from rows, with exactly the schema's columns and dtypes.
+
+    Args:
+        table: A name in :data:`TABLES`.
+        rows: Dicts keyed by column name; missing keys become ``<NA>``, unknown
+            keys raise ``KeyError`` (a misspelt column is a bug, not data).
+
+    Returns:
+        A DataFrame with the table's columns in schema order.
+
+    Examples:
+        >>> from newskit.schema import frame
+        >>> frame("casualties", [{"group": "attacker", "count": 3, "outcome": "killed"}]).dtypes["count"]
+        Int64Dtype()
+    """
+    columns = _columns_of(table)
+    names = [c.name for c in columns]
+    rows = list(rows)
+    for row in rows:
+        unknown = set(row) - set(names)
+        if unknown:
+            raise KeyError(f"{table}: unknown column(s) {sorted(unknown)}")
+    data = {name: [row.get(name) for row in rows] for name in names}
+    return conform(table, pd.DataFrame(data, columns=names))
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Cast ``df`` to the schema of ``table`` (adding missing columns as ``<NA>``).
+
+    Columns not in the schema are kept, after the schema's columns.
+    """
+    columns = _columns_of(table)
+    out = {}
+    n = len(df)
+    for column in columns:
+        values = df[column.name] if column.name in df.columns else pd.Series([None] * n, index=df.index)
+        out[column.name] = _cast(values, column.dtype)
+    extra = [c for c in df.columns if c not in out]
+    result = pd.DataFrame(out, index=df.index)
+    for name in extra:
+        result[name] = df[name]
+    return result.reset_index(drop=True)
+
+
+def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if dtype == LIST:
+        return values.map(_as_list).astype(object)
+    if dtype == DATE:
+        converted = pd.to_datetime(values, errors="raise", utc=False)
+        if getattr(converted.dt, "tz", None) is not None:
+            converted = converted.dt.tz_convert("UTC").dt.tz_localize(None)
+        return converted.astype(DATE)
+    if dtype in (INT, FLOAT, BOOL):
+        values = values.astype(object).where(values.notna(), None)
+        return pd.array(values.tolist(), dtype=dtype) if len(values) else pd.Series([], dtype=dtype)
+    return values.astype(object).where(values.notna(), None).astype(dtype)
+
+
+def _as_list(value) -> list:
+    if value is None or (not isinstance(value, (list, tuple)) and not hasattr(value, "tolist") and pd.isna(value)):
+        return []
+    return [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+
+
+def describe(table: str) -> pd.DataFrame:
+    """The schema of ``table`` as a DataFrame (column, dtype, meaning)."""
+    return pd.DataFrame([c.__dict__ for c in _columns_of(table)]).rename(columns={"name": "column"})
+
+
+def to_markdown() -> str:
+    """Every table's schema as Markdown: the text of ``docs/schema.md``."""
+    lines = [
+        "# newskit tables",
+        "",
+        "Generated from `newskit/schema.py` by `python -m newskit.schema`; a test checks it is current.",
+        "`<NA>`/`NaT` means *not reported*, never 0. Span offsets index the article's `text`.",
+    ]
+    for table, columns in TABLES.items():
+        lines += ["", f"## `{table}`", "", "| column | dtype | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.dtype if c.dtype != LIST else 'list of str'} | {c.meaning} |" for c in columns]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(to_markdown(), end="")
