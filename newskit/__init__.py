@@ -12,6 +12,7 @@ from __future__ import annotations
 from .errors import InputError, ModelNotFoundError, NewskitError, NotebookError, ParameterError, StoreError
 from .extract import extract, extract_text
 from .facts import Facts
+from .readers import iter_articles, read_articles, skipped_table
 
 __version__ = "0.1.0"
 
@@ -26,4 +27,7 @@ __all__ = [
     "__version__",
     "extract",
     "extract_text",
+    "iter_articles",
+    "read_articles",
+    "skipped_table",
 ]

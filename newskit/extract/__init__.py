@@ -7,6 +7,7 @@ import hashlib
 import pandas as pd
 
 from .. import schema
+from .._progress import progress_bar
 from ..errors import ParameterError
 from ..facts import Facts
 from ..nlp import load_pipeline
@@ -56,9 +57,7 @@ def extract(
     nlp = nlp or load_pipeline()
     pairs = iter_article_facts(articles, nlp, batch_size=batch_size, n_process=n_process)
     if progress:
-        from tqdm.auto import tqdm
-
-        pairs = tqdm(pairs, total=len(articles), desc="extract", unit="article")
+        pairs = progress_bar(pairs, total=len(articles), desc="extract", unit="article")
     return Facts.from_frames(collect(pairs))
 
 

@@ -1,12 +1,504 @@
-"""Extract `attributions` rows from a parsed Doc (see newskit.schema for the columns)."""
+"""Who said or claimed what: the `attributions` table.
+
+Three kinds of evidence, all read from the one parsed Doc:
+
+* **Reporting verbs** (lexicon ``reporting_verbs.txt``): the verb is the cue, its subject the
+  source (the agent of a passive, the subject of the governing verb for ``…, saying …``), its
+  clausal or nominal complement the content (``ccomp``/``xcomp``, else object and prepositional
+  complements: ``accused Kurti of inciting conflict``). ``"…," he said.`` is the same verb with
+  its complement on the left; a quote running on past the sentence the parser saw is followed
+  to its closing mark.
+* **Source phrases** (lexicon ``according_to.txt``): ``according to X, …`` — the cue is the
+  phrase, the source its object, the content the rest of the clause.
+* **Quotations** no verb claimed: the speaker comes from a reporting verb in the same sentence,
+  else from the neighbouring sentence (``He said:`` before, ``…, she added.`` after).
+
+A reporting verb whose complement is mostly quoted words (``describing it as “extremely
+difficult” and “very, very tense”``) gives one *direct* row per quotation; a complement that
+only contains a short quote is one *mixed* row. Sources written as pronouns or short
+references (``they``, ``the ministry``, ``the spokesman``) keep their span as written and are
+resolved to canonical entities through the article's mentions and roles.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import hashlib
+from dataclasses import dataclass, field
 
-__all__ = ["extract_attributions"]
+from spacy.tokens import Doc, Span, Token
+
+from . import _doc
+from ._quotes import Quote, char_bounds, find_quotes, read_table, read_words, subtree_bounds, trim
+
+__all__ = ["extract_attributions", "find_quotes"]
+
+#: Dependencies that hold what a reporting verb reports.
+_CLAUSAL = ("ccomp", "xcomp")
+_NOMINAL = ("dobj", "oprd", "dative", "attr")
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+#: A verb under one of these takes its source from the verb it hangs on (``…, saying``).
+_INHERITS_SUBJECT = ("advcl", "xcomp", "conj", "acl", "pcomp")
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we", "you"}
+_GROUP_PRONOUNS = {"they", "them", "it"}
+_RELATIVE = {"who", "which", "that", "whom"}
+#: Labels a pronoun can stand for.
+_PRONOUN_LABELS = {
+    "he": ("PERSON",),
+    "she": ("PERSON",),
+    "they": ("ORG", "GPE", "NORP", "PERSON"),
+    "it": ("ORG", "GPE"),
+}
+_AGENT_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+#: A quotation shorter than this that no verb claims is a scare quote or a title, not speech.
+ORPHAN_QUOTE_MIN_WORDS = 4
+
+
+@dataclass
+class _Found:
+    """One attribution while it is being built (token and char offsets)."""
+
+    content: tuple[int, int]  # chars
+    cue: tuple[int, int] | None  # chars
+    source: tuple[int, int] | None  # chars
+    kind: str
+    cue_token: Token | None = None
+    source_token: Token | None = None
+    target_region: tuple[int, int] | None = None  # chars where the blamed entity is named
+    quotes: list[Quote] = field(default_factory=list)
 
 
 def extract_attributions(doc: Doc) -> list[dict]:
-    """Rows of the `attributions` table found in ``doc`` (without ``article_id``)."""
-    return []
+    """Rows of the `attributions` table found in ``doc`` (without ``article_id``).
+
+    Args:
+        doc: A parsed Doc passed through :func:`newskit.extract.pipeline.prepare_doc`;
+            entities and roles found earlier resolve the sources.
+
+    Returns:
+        One row per attribution, in text order.
+    """
+    quotes = find_quotes(doc.text)
+    found = _verb_attributions(doc, quotes)
+    found += _phrase_attributions(doc)
+    found = _drop_nested(found)
+    found = _split_quote_dominant(doc, found, quotes)
+    found += _orphan_quotes(doc, found, quotes)
+    found.sort(key=lambda f: f.content)
+    resolver = _Resolver(doc)
+    return [_row(doc, f, resolver) for f in found]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting verbs
+
+
+def _verb_attributions(doc: Doc, quotes: list[Quote]) -> list[_Found]:
+    verbs = read_words("reporting_verbs")
+    found = []
+    for token in doc:
+        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in verbs:
+            continue
+        if token.dep_ == "amod" or token.tag_ == "VBN" and token.dep_ in ("acl", "amod"):
+            continue  # `a self-described socialist`, `the plan announced on Monday`
+        content = _verb_content(doc, token)
+        if content is None:
+            continue
+        start, end = content
+        content_chars = _extend_to_quotes(doc, char_bounds(doc, start, end), quotes)
+        source = _verb_source(token)
+        found.append(
+            _Found(
+                content=content_chars,
+                cue=_cue_chars(token),
+                source=char_bounds(doc, source[0], source[1]) if source else None,
+                kind="indirect",
+                cue_token=token,
+                source_token=doc[source[2]] if source else None,
+                target_region=_target_region(doc, token),
+            )
+        )
+    return found
+
+
+def _verb_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """Token range of what ``verb`` reports, or None when it reports nothing visible."""
+    children = list(verb.children)
+    clausal = [c for c in children if c.dep_ in _CLAUSAL]
+    if clausal:
+        picked = clausal
+    else:
+        picked = [c for c in children if c.dep_ in _NOMINAL and c.i > verb.i]
+        picked += [c for c in children if c.dep_ == "prep" and c.i > verb.i and _content_prep(verb, c, picked)]
+    if picked:
+        start = min(c.left_edge.i for c in picked)
+        end = max(c.right_edge.i for c in picked) + 1
+        start, end = trim(doc, start, end)
+        return (start, end) if end > start else None
+    # `"…," he said.` parsed with `said` hanging on the quoted clause.
+    if verb.dep_ in ("parataxis", "ccomp", "advcl") and verb.i > verb.head.i and verb.head.pos_ in ("VERB", "AUX"):
+        start, end = subtree_bounds(verb.head, exclude=verb)
+        start, end = trim(doc, start, min(end, verb.left_edge.i))
+        return (start, end) if end > start else None
+    return None
+
+
+def _content_prep(verb: Token, prep: Token, objects: list[Token]) -> bool:
+    """A prepositional complement is content after an object (`accused X of Y`) or when the verb and
+    preposition form a reporting phrase (`called for`, `warned of`)."""
+    preps = read_table("reporting_verbs_prepositions")
+    allowed = preps.get(verb.lemma_.lower())
+    if allowed is None:
+        return False
+    return prep.lower_ in allowed.split()
+
+
+def _verb_source(verb: Token) -> tuple[int, int, int] | None:
+    """Token range and head index of who speaks through ``verb``."""
+    for current in _up_the_chain(verb):
+        for child in current.children:
+            if child.dep_ in ("nsubj", "csubj") or child.dep_ == "nsubjpass" and current is not verb:
+                return _source_range(child)
+            if child.dep_ == "agent":
+                objects = [c for c in child.children if c.dep_ == "pobj"]
+                if objects:
+                    return _source_range(objects[0])
+        if current.dep_ == "relcl" and current is verb:
+            continue
+    return None
+
+
+def _up_the_chain(verb: Token):
+    """``verb``, then the verbs it borrows its subject from (`…, saying`; `want to say`)."""
+    current = verb
+    for _ in range(4):
+        yield current
+        if current.dep_ not in _INHERITS_SUBJECT or current.head is current:
+            return
+        current = current.head
+
+
+def _source_range(head: Token) -> tuple[int, int, int]:
+    start, end = head.left_edge.i, head.right_edge.i + 1
+    start, end = trim(head.doc, start, end)
+    if end <= start:
+        start, end = head.i, head.i + 1
+    return start, end, head.i
+
+
+def _cue_chars(verb: Token) -> tuple[int, int]:
+    tokens = [verb] + [c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1]
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _target_region(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """Where the entity a blaming verb blames is named: its object, or its `to`/`on` phrase."""
+    slot = read_table("blame_verbs").get(verb.lemma_.lower())
+    if slot is None:
+        return None
+    for child in verb.children:
+        if slot == "dobj" and child.dep_ == "dobj":
+            return char_bounds(doc, child.left_edge.i, child.right_edge.i + 1)
+        if slot.startswith("prep:") and child.dep_ == "prep" and child.lower_ == slot[5:]:
+            return char_bounds(doc, child.left_edge.i, child.right_edge.i + 1)
+    return None
+
+
+def _extend_to_quotes(doc: Doc, content: tuple[int, int], quotes: list[Quote]) -> tuple[int, int]:
+    """Grow content to the marks of every quotation it overlaps (a quote outruns the parser's sentence)."""
+    start, end = content
+    for quote in quotes:
+        if quote.start < end and start < quote.end:
+            start, end = min(start, quote.start), max(end, quote.end)
+    return start, end
+
+
+# ---------------------------------------------------------------------------------------------
+# "according to X"
+
+
+def _phrase_attributions(doc: Doc) -> list[_Found]:
+    found = []
+    for token in doc:
+        if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
+            continue
+        to = doc[token.i + 1]
+        objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
+        if not objects:
+            continue
+        source = _source_range(objects[0])
+        phrase_start, phrase_end = token.i, max(source[1], to.i + 1)
+        sent = token.sent
+        if phrase_start - sent.start <= 1:  # `According to X, …`
+            start, end = phrase_end, sent.end
+        elif phrase_end >= sent.end - 1:  # `…, according to X.`
+            start, end = sent.start, phrase_start
+        else:
+            clause = token.head
+            while clause.pos_ not in ("VERB", "AUX") and clause.head is not clause:
+                clause = clause.head
+            start, end = subtree_bounds(clause)
+            if start <= phrase_start < end:
+                start, end = (phrase_end, end) if phrase_start - start < end - phrase_end else (start, phrase_start)
+        start, end = trim(doc, start, end)
+        if end <= start:
+            continue
+        found.append(
+            _Found(
+                content=char_bounds(doc, start, end),
+                cue=(token.idx, to.idx + len(to.text)),
+                source=char_bounds(doc, source[0], source[1]),
+                kind="indirect",
+                source_token=doc[source[2]],
+            )
+        )
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotations
+
+
+def _drop_nested(found: list[_Found]) -> list[_Found]:
+    """Keep one attribution per content: the one whose cue is closest (the first found wins ties)."""
+    seen: dict[tuple[int, int], _Found] = {}
+    for item in found:
+        seen.setdefault(item.content, item)
+    return list(seen.values())
+
+
+def _split_quote_dominant(doc: Doc, found: list[_Found], quotes: list[Quote]) -> list[_Found]:
+    """Mark the kind of each attribution from the quotes in its content; split content made of quotes."""
+    result = []
+    for item in found:
+        inside = [q for q in quotes if item.content[0] <= q.start and q.end <= item.content[1]]
+        if not inside:
+            result.append(item)
+            continue
+        quoted = sum(q.end - q.start for q in inside)
+        length = item.content[1] - item.content[0]
+        if quoted >= length - 2:
+            item.kind = "direct"
+            item.quotes = inside
+            result.append(item)
+        elif quoted >= 0.5 * length and len(inside) > 1:
+            for quote in inside:
+                result.append(
+                    _Found(
+                        content=(quote.inner_start, quote.inner_end),
+                        cue=item.cue,
+                        source=item.source,
+                        kind="direct",
+                        cue_token=item.cue_token,
+                        source_token=item.source_token,
+                        target_region=item.target_region,
+                        quotes=[quote],
+                    )
+                )
+        elif quoted >= 0.5 * length:
+            item.kind = "direct"
+            item.content = (inside[0].inner_start, inside[0].inner_end)
+            item.quotes = inside
+            result.append(item)
+        else:
+            item.kind = "mixed"
+            item.quotes = inside
+            result.append(item)
+    return result
+
+
+def _orphan_quotes(doc: Doc, found: list[_Found], quotes: list[Quote]) -> list[_Found]:
+    """Direct quotations no reporting verb claimed, with the speaker of a neighbouring sentence."""
+    claimed = [f.content for f in found]
+    orphans = []
+    for quote in quotes:
+        if any(start < quote.end and quote.start < end for start, end in claimed):
+            continue
+        if len(doc.text[quote.inner_start : quote.inner_end].split()) < ORPHAN_QUOTE_MIN_WORDS:
+            continue  # scare quotes and titles, not speech
+        speaker = _neighbour_speaker(doc, quote, found)
+        orphans.append(
+            _Found(
+                content=(quote.inner_start, quote.inner_end),
+                cue=speaker.cue if speaker else None,
+                source=speaker.source if speaker else None,
+                kind="direct",
+                cue_token=speaker.cue_token if speaker else None,
+                source_token=speaker.source_token if speaker else None,
+                quotes=[quote],
+            )
+        )
+    return orphans
+
+
+def _neighbour_speaker(doc: Doc, quote: Quote, found: list[_Found]) -> _Found | None:
+    """The attribution just before the quote (`He said:`) or just after it in the next sentence."""
+    first = _doc.sentence_of(doc, quote.start)
+    last = _doc.sentence_of(doc, max(quote.end - 1, quote.start))
+    before = [f for f in found if f.cue and f.source and f.content[1] <= quote.start and _doc.sentence_of(doc, f.cue[0]) >= first - 1]
+    after = [f for f in found if f.cue and f.source and f.content[0] >= quote.end and _doc.sentence_of(doc, f.cue[0]) <= last + 1]
+    if before:
+        return max(before, key=lambda f: f.content[1])
+    if after:
+        return min(after, key=lambda f: f.content[0])
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolving sources and targets to canonical entities
+
+
+class _Resolver:
+    """Maps spans of the article to canonical entities (mentions, else spaCy's entities)."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        mentions = list(_doc.mention_spans(doc))
+        if mentions:
+            self.mentions = [(m.start_char, m.end_char, m.kb_id_, m.label_, m.root.i) for m in mentions]
+            self.names = {m.kb_id_: _doc.entity_name(doc, m.kb_id_) or _strip_possessive(m.text) for m in mentions}
+        else:
+            self.mentions, self.names = [], {}
+            for ent in doc.ents:
+                if ent.label_ not in _AGENT_LABELS + ("LOC", "FAC"):
+                    continue
+                name = _strip_possessive(ent.text)
+                entity_id = "E" + hashlib.sha1(f"{ent.label_}\0{name}".encode()).hexdigest()[:12]
+                self.mentions.append((ent.start_char, ent.end_char, entity_id, ent.label_, ent.root.i))
+                self.names[entity_id] = name
+        self.mentions.sort()
+        self.roles = _doc.facts(doc, "roles")
+        try:
+            from .entities import resolve_reference  # written alongside; optional
+        except ImportError:
+            resolve_reference = None
+        self.resolve_reference = resolve_reference
+
+    def inside(self, start: int, end: int, labels=_AGENT_LABELS) -> list[tuple]:
+        return [m for m in self.mentions if start <= m[0] and m[1] <= end and m[3] in labels]
+
+    def source(self, found: _Found) -> str | None:
+        """Entity id of the source of ``found``."""
+        if found.source is None:
+            return None
+        head = found.source_token
+        start, end = found.source
+        if head is not None and head.lower_ in _RELATIVE and head.head.dep_ == "relcl":
+            antecedent = head.head.head
+            start, end = antecedent.left_edge.idx, antecedent.idx + len(antecedent.text)
+            head = antecedent
+        within = self.inside(start, end)
+        if head is not None:
+            for m in within:  # the mention the source's head word belongs to
+                if m[0] <= head.idx < m[1]:
+                    return m[2]
+            for child in head.children:  # `the Kremlin spokesman, Dmitry Peskov`
+                if child.dep_ == "appos":
+                    for m in within:
+                        if m[0] <= child.idx < m[1]:
+                            return m[2]
+        people = [m for m in within if m[3] == "PERSON"]
+        if people:
+            return people[0][2]
+        if head is not None:
+            by_role = self._role(head)
+            if by_role:
+                return by_role
+            if head.lower_ in _PRONOUN_LABELS:
+                return self._antecedent(head)
+            if head.pos_ in ("NOUN", "PROPN"):
+                return self._reference(head)
+        return within[0][2] if within else None
+
+    def _role(self, head: Token) -> str | None:
+        """`the spokesman` → the person the roles table gives that role."""
+        word = head.lemma_.lower()
+        for role in self.roles:
+            if role.get("start") is not None and role["start"] > head.idx:
+                continue
+            if str(role.get("role") or "").lower().split()[-1:] == [word]:
+                return role.get("entity_id")
+        return None
+
+    def _reference(self, head: Token) -> str | None:
+        """`the ministry` → the closest earlier mention whose name holds that word."""
+        if self.resolve_reference is not None:
+            try:
+                span = self.doc[head.left_edge.i : head.i + 1]
+                entity_id = self.resolve_reference(self.doc, span)
+            except Exception:  # the entities module owns that function; never fail a row for it
+                entity_id = None
+            if entity_id:
+                return entity_id
+        if not any(c.lower_ in ("the", "this", "that") for c in head.children):
+            return None
+        word = head.lower_
+        earlier = [m for m in self.mentions if m[1] <= head.idx and word in (self.names.get(m[2]) or "").lower().split()]
+        return earlier[-1][2] if earlier else None
+
+    def _antecedent(self, pronoun: Token) -> str | None:
+        """The salient earlier entity a pronoun stands for: subjects first, then the closest sentence,
+        then the first mention of that sentence."""
+        labels = _PRONOUN_LABELS[pronoun.lower_]
+        sent_index = _doc.sentence_of(self.doc, pronoun.idx)
+        best = None
+        for m in self.mentions:
+            if m[1] > pronoun.idx or m[3] not in labels:
+                continue
+            distance = sent_index - _doc.sentence_of(self.doc, m[0])
+            if distance > 2:
+                continue
+            token = self.doc[m[4]]
+            is_subject = token.dep_ in _SUBJECTS or token.dep_ == "appos" and token.head.dep_ in _SUBJECTS
+            plural_fit = pronoun.lower_ != "they" or m[3] != "PERSON" or token.tag_ in ("NNS", "NNPS")
+            if not plural_fit:
+                continue
+            score = (distance - (1.5 if is_subject else 0), m[0] if distance == 0 else -m[0])
+            if best is None or score < best[0]:
+                best = (score, m[2])
+        return best[1] if best else None
+
+    def target(self, found: _Found) -> str | None:
+        """The entity a blaming claim is about: a person named in the verb's object, else a group."""
+        if found.target_region is None:
+            return None
+        within = self.inside(*found.target_region)
+        for labels in (("PERSON",), ("ORG", "NORP"), ("GPE",)):
+            for m in within:
+                if m[3] in labels:
+                    return m[2]
+        return None
+
+
+def _strip_possessive(text: str) -> str:
+    for suffix in ("’s", "'s", "’", "'"):
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def _row(doc: Doc, found: _Found, resolver: _Resolver) -> dict:
+    text = doc.text
+    source_id = resolver.source(found)
+    target_id = resolver.target(found)
+    row = {
+        "kind": found.kind,
+        "source": resolver.names.get(source_id) if source_id else None,
+        "source_entity_id": source_id,
+        "source_text": text[found.source[0] : found.source[1]] if found.source else None,
+        "source_start": found.source[0] if found.source else None,
+        "source_end": found.source[1] if found.source else None,
+        "cue": text[found.cue[0] : found.cue[1]] if found.cue else None,
+        "cue_start": found.cue[0] if found.cue else None,
+        "cue_end": found.cue[1] if found.cue else None,
+        "content": text[found.content[0] : found.content[1]],
+        "content_start": found.content[0],
+        "content_end": found.content[1],
+        "target": resolver.names.get(target_id) if target_id else None,
+        "target_entity_id": target_id,
+        "sentence": _doc.sentence_of(doc, found.content[0]),
+    }
+    return row
+
+
+def _span_text(span: Span) -> str:
+    return span.text

@@ -1,12 +1,378 @@
-"""Extract `timexes` rows from a parsed Doc (see newskit.schema for the columns)."""
+"""Extract `timexes` rows: TIMEX3 time expressions, typed, normalised and put on the calendar.
+
+Works inside the one spaCy pass (no second tokenisation, no JVM): candidates come from
+the NER's DATE/TIME entities, re-cut to TimeBank extents (``the quarter ended Sept. 30``
+is two expressions; ``Friday’s`` loses its ``’s``; ages are not dates), plus regular
+expressions over ``doc.text`` for what the NER does not label (``now``, ``recently``,
+``daily``, ``the future``, ``years`` ...). :mod:`._timex_rules` then types and normalises
+each one against the publication date (``doc._.nk_published``) and the tense of its
+clause: "on Monday" in a past-tense clause is the Monday before publication, in a
+future-tense one the Monday after. Without a publication date relative values stay
+unresolved (``XXXX-WXX-1``).
+
+Examples:
+    >>> import newskit as nk
+    >>> t = nk.extract_text("Talks ended on Monday.", published="2024-03-06").timexes
+    >>> t.loc[0, ["text", "type", "value"]].tolist()
+    ['Monday', 'DATE', '2024-03-04']
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import datetime as dt
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from ._doc import sentence_of
+from ._timex_rules import FUTURE, PAST, PRESENT, Timex, interval, normalise
 
 __all__ = ["extract_timexes"]
 
+_MOD_BEFORE = re.compile(
+    r"(?:no more than|no less than|more than|less than|fewer than|at least|at most|up to|well over|just over|over|"
+    r"just under|under|within|nearly|almost|about|around|approximately|roughly|some)\s+$",
+    re.IGNORECASE,
+)
+#: Verbs whose complement is about the future ("expected to close Monday").
+_FUTURE_HEADS = {"expect", "plan", "schedule", "intend", "hope", "aim", "set", "due", "slate", "propose", "prepare",
+                 "will", "going", "want", "seek", "vow", "promise", "threaten", "agree", "decide", "likely"}  # fmt: skip
+_FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "’ll"}
+
+#: Words the NER labels DATE/TIME that are never time expressions on their own.
+_NOT_TIMEX = re.compile(
+    r"(?:\d+|[a-z]+(?:-[a-z]+)?)[- ]years?[- ]olds?|\d+|aged?\s.*|.*\byears? old\b.*|night|morning|evening|afternoon|"
+    r"the night|the day|annual|annually|quarterly|day|year|week|month|quarter|today's",
+    re.IGNORECASE,
+)
+#: Connectors that join two time expressions inside one NER entity.
+_SPLIT = re.compile(
+    r"\s+(?:ended|ending|to|through|thru|until|till|and|or(?! so\b)|from|-|–|versus|vs\.?|compared with)\s+|(?<=\b\d{4}),\s+(?=\d{4}\b)|\s*[-–]\s*(?=\d)"
+)
+#: Words the NER pulls into an entity that TimeBank leaves outside the expression.
+_LEADING_JUNK = re.compile(
+    r"^(?:just|only|barely|both|between|as early as|as late as|as recently as|since|by|until|till|from|in|on|at|"
+    r"for|during|of|an?(?=\s+(?:\d|[A-Z][a-z]+\.?\s+\d|\w+-(?:quarter|year|month|week|day|century)\b|\d+(?:st|nd|rd|th)\b))|the(?=\s+the\b))\s+",
+    re.IGNORECASE,
+)
+_TRAILING_JUNK = re.compile(r"(?:['’]s|[,:;\s\"“”]+|(?<!\b[ap]\.m)(?<!\b[A-Z][a-z]{2})(?<!\b[A-Z][a-z]{3})\.)$")
+
+_WORD_TIMEX = re.compile(
+    r"\b(?:right now|now|currently|current|presently|at present|nowadays|these days|recently|more recently|lately|"
+    r"the past|in the past|the near future|the future|the near term|the short term|then[- ]current|"
+    r"the long term|the long run|coming (?:days|weeks|months|years|quarters)|recent (?:days|weeks|months|years)|"
+    r"future quarters|as soon as possible|from time to time|daily|nightly|hourly|weekly|monthly|yearly|"
+    r"(?:every|each|per) (?:other )?(?:day|night|week|month|quarter|year|morning|evening|weekend|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|spring|summer|fall|autumn|winter)|"
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many|\d+) (?:more )?"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries) (?:ago|earlier|later)|"
+    r"(?:years|months|weeks|days|decades|hours|centuries) ago|thanksgiving(?: day)?|christmas|"
+    r"(?:(?<=in )|(?<=by )|(?<=until )|(?<=since )|(?<=last )|(?<=next )|(?<=early )|(?<=late )|(?<=mid-))"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)(?! \d)|"
+    r"(?:this|last|next) (?:week|weekend|month|year|quarter|spring|summer|fall|autumn|winter)|yesterday|tomorrow|tonight|"
+    r"the latest (?:period|quarter|fiscal year)|(?:fiscal )?(?:first|second|third|fourth)[- ]quarter|"
+    r"(?:the )?(?:past|last|next|coming|previous) (?:(?:few|several|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|\d+) )?(?:seconds|minutes|hours|days|weeks|months|quarters|years|decades?|centur(?:y|ies))|"
+    r"nineteen[ -](?:hundred )?[a-z]+(?:-[a-z]+)?|the (?:nineteen[- ])?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)|"
+    r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.? \d{1,2}(?:, \d{4})?|"
+    r"(?:january|february|march|april|june|july|august|september|october|november|december) \d{1,2}(?:, \d{4})?|"
+    r"(?:last |this |next |early |late )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:morning|afternoon|evening|night))?|"  # noqa: E501
+    r"(?:1[89]|20)\d\d)\b",
+    re.IGNORECASE,
+)
+#: Regex hits that are only time expressions in some uses: need a tag check.
+_ADVERB_ONLY = {"once", "earlier", "current", "future", "daily", "weekly", "monthly", "yearly", "hourly", "nightly"}
+
 
 def extract_timexes(doc: Doc) -> list[dict]:
-    """Rows of the `timexes` table found in ``doc`` (without ``article_id``)."""
+    """Rows of the `timexes` table found in ``doc`` (without ``article_id``).
+
+    Args:
+        doc: A Doc prepared by :func:`newskit.extract.pipeline.prepare_doc`.
+
+    Returns:
+        One row per time expression, in text order.
+    """
+    dct = doc._.nk_published
+    if isinstance(dct, dt.datetime):
+        dct = dct.date()
+    text = doc.text  # Doc.text joins every token on each access: read it once
+    spans = _merge(text, _extend(text, _candidate_spans(doc, text)), dct)
+    rows: list[dict] = []
+    last_specific: tuple[str, int] | None = None  # latest calendar value and where it was written
+    # An earnings report: "a year earlier" then means the same quarter a year before (TimeBank's reading).
+    first_quarter_word = text.lower().find("quarter")
+    for start, end in spans:
+        before = _MOD_BEFORE.search(text[max(0, start - 20) : start])
+        if before and not _MOD_BEFORE.match(text[start:end]) and re.match(r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d|several|few|a few|\w+ty)\b", text[start:end], re.I):
+            start -= len(before.group(0))  # "within 18 months": the mod word belongs to the expression
+        span = doc.char_span(start, end, alignment_mode="expand")
+        tense = _tense(span) if span is not None else None
+        if re.search(r"\b(?:as soon as|as early as|as late as|until|till|no later than|next)\s+$", text[max(0, start - 20) : start], re.I):
+            tense = FUTURE
+        quarter_context = 0 <= first_quarter_word < end
+        timex = _anaphoric(text[start:end], last_specific[0] if last_specific else None)
+        anchor_at = last_specific[1] if timex is not None and last_specific else None
+        if timex is None:
+            timex = normalise(
+                text[start:end], dct=dct, tense=tense, quarter_context=quarter_context,
+            )  # fmt: skip
+        if timex is None:
+            continue
+        following = text[end : end + 9].lower()
+        if following.startswith((" ended", " ending")) and re.fullmatch(r"(?:the|its|a)\s+(?:fiscal\s+)?year", text[start:end].lower()):
+            timex = Timex("DURATION", "P1Y")  # "the year ended June 30": the twelve months, not the calendar year
+        rows.append(_row(doc, text, start, end, timex, dct, anchor_at=anchor_at))
+        if timex.type == "DATE" and timex.value and re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", timex.value):
+            last_specific = (timex.value, start)
+    return rows
+
+
+_ANAPHORA = re.compile(
+    r"(?P<rel>that|the same|the following|the next|the previous|the preceding|the prior)\s+(?P<unit>day|month|year)"
+    r"|the (?P<unit2>day|month|year) (?P<rel2>before|after)",
+    re.IGNORECASE,
+)
+
+
+def _anaphoric(text: str, previous: str | None) -> Timex | None:
+    """``the following year``, ``that day``, ``the day before``: resolved against the last calendar value."""
+    match = _ANAPHORA.fullmatch(text.strip())
+    if match is None or previous is None:
+        return None
+    unit = (match["unit"] or match["unit2"]).lower()
+    rel = (match["rel"] or match["rel2"]).lower()
+    step = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "after": 1}.get(rel, -1)
+    parts = previous.split("-")
+    if unit == "year":
+        return Timex("DATE", str(int(parts[0]) + step), anchored=True)
+    if unit == "month" and len(parts) >= 2:
+        index = int(parts[0]) * 12 + int(parts[1]) - 1 + step
+        return Timex("DATE", f"{index // 12}-{index % 12 + 1:02d}", anchored=True)
+    if unit == "day" and len(parts) == 3:
+        return Timex("DATE", (dt.date.fromisoformat(previous) + dt.timedelta(days=step)).isoformat(), anchored=True)
+    return None
+
+
+def _merge(text: str, spans: list[tuple[int, int]], dct) -> list[tuple[int, int]]:
+    """Join neighbours that are one expression: ``5 p.m. EST`` + ``Nov. 6``, ``noon`` + ``Saturday``."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out:
+            prev_start, prev_end = out[-1]
+            gap = text[prev_end:start]
+            if re.fullmatch(r",?\s{1,2}(?:on\s+)?", gap):
+                joined = normalise(text[prev_start:end], dct=dct)
+                if joined is not None and (joined.type == "TIME" or re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", joined.value or "")):
+                    out[-1] = (prev_start, end)
+                    continue
+        out.append((start, end))
+    return out
+
+
+_DAYISH = re.compile(
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2})$",
+    re.IGNORECASE,
+)
+
+
+def _extend(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Grow spans over words TimeBank keeps inside the expression the NER leaves out.
+
+    ``Thursday`` + ``evening``, ``early`` + ``Tuesday``, ``the`` + ``1988`` + ``period``;
+    and drop a trailing ``later`` after a duration ("three days later": TimeBank marks
+    the duration).
+    """
+    out: list[tuple[int, int]] = []
+    for i, (start, end) in enumerate(spans):
+        surface = text[start:end]
+        limit_right = spans[i + 1][0] if i + 1 < len(spans) else len(text)
+        limit_left = out[-1][1] if out else 0
+        before = re.search(r"\b(?:early|earlier|late|later)\s+$|\bmid-$", text[limit_left:start], re.IGNORECASE)
+        if before and re.match(r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow|this|last|next|19|20|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)", surface, re.I):  # noqa: E501
+            start = limit_left + before.start()
+        if re.fullmatch(r"\d{4}", surface):
+            around = re.match(r" (?:period|quarter|fiscal year|third quarter|second quarter|first quarter|fourth quarter)\b", text[end:limit_right])
+            if around and text[max(limit_left, start - 4) : start].lower() == "the ":
+                start, end = start - 4, end + around.end()
+        later = re.search(r"(?:second|minute|hour|day|week|month|year|decade)s? later$", text[start:end], re.IGNORECASE)
+        if later:
+            end -= len(" later")
+        out.append((start, end))
+    return out
+
+
+def _row(doc: Doc, text: str, start: int, end: int, timex: Timex, dct: dt.date | None, *, anchor_at: int | None) -> dict:
+    span_dates = interval(timex.value) if timex.type in ("DATE", "TIME") else None
+    if timex.anchored and dct is not None:
+        anchor = f"timex:{anchor_at}" if anchor_at is not None and anchor_at != start else "publication"
+    else:
+        anchor = None
+    return {
+        "text": text[start:end],
+        "start": start,
+        "end": end,
+        "type": timex.type,
+        "value": timex.value,
+        "mod": timex.mod,
+        "date_start": span_dates[0] if span_dates else None,
+        "date_end": span_dates[1] if span_dates else None,
+        "anchor": anchor,
+        "sentence": sentence_of(doc, start),
+    }
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def _candidate_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Character spans of time expressions, non-overlapping, in text order."""
+    dct = doc._.nk_published
+    found: list[tuple[int, int, int]] = []  # (start, end, priority)
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME"):
+            for start, end in _recut(text, ent.start_char, ent.end_char, dct):
+                found.append((start, end, 2))
+    for match in _WORD_TIMEX.finditer(text):
+        start, end = match.span()
+        if not _word_hit_ok(doc, start, end, match.group(0).lower()):
+            continue
+        found.append((start, end, 1))
+    found.sort(key=lambda s: (-s[2], -(s[1] - s[0]), s[0]))
+    taken: list[tuple[int, int]] = []
+    for start, end, _ in found:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+    return sorted(taken)
+
+
+def _word_hit_ok(doc: Doc, start: int, end: int, text: str) -> bool:
+    span = doc.char_span(start, end, alignment_mode="contract")
+    if span is None or len(span) == 0:
+        return False
+    if text in _ADVERB_ONLY or text.startswith(("daily", "weekly")):
+        token = span[0]
+        if text in ("current", "future"):
+            # "current" / "future" as a time: "current levels" is PRESENT_REF in TimeBank, "the current account" is not
+            return token.pos_ == "ADJ" and token.dep_ == "amod"
+        if text in ("once", "earlier"):
+            return token.pos_ == "ADV" and token.dep_ in ("advmod", "npadvmod") and not _next_is_number(doc, span)
+        return token.pos_ in ("ADV", "ADJ")
+    if text == "now":
+        token = span[0]
+        return token.dep_ != "discourse" and not (token.i + 1 < len(doc) and doc[token.i + 1].text.lower() in ("that",))
+    if re.fullmatch(r"(?:1[89]|20)\d\d", text):
+        token = span[0]
+        return token.i > 0 and doc[token.i - 1].lower_ in ("in", "since", "of", "by", "until", "before", "after", "from", "during")  # noqa: E501
+    if re.fullmatch(r"(?:years|months|weeks|days|decades|hours|centuries)", text):
+        token = span[0]
+        return token.i > 0 and doc[token.i - 1].lower_ in ("for", "in", "over", "within", "after", "take", "takes", "took")
+    return True
+
+
+def _next_is_number(doc: Doc, span: Span) -> bool:
+    return span.end < len(doc) and doc[span.end].like_num
+
+
+def _recut(text: str, start: int, end: int, dct: dt.date | None) -> list[tuple[int, int]]:
+    """Re-cut one NER DATE/TIME entity to TimeBank extents (possibly several, possibly none)."""
+    start, end = _trim(text, start, end)
+    if end <= start:
+        return []
+    surface = text[start:end]
+    if _NOT_TIMEX.fullmatch(surface.strip()) and not re.fullmatch(r"1[0-9]{3}|20\d\d", surface.strip()):
+        return []
+    if normalise(surface, dct=dct) is not None and not _SPLIT.search(surface):
+        return [(start, end)]
+    parts = _split(text, start, end)
+    if len(parts) > 1:
+        good = [p for p in parts if normalise(text[p[0] : p[1]], dct=dct) is not None]
+        if good:
+            return [q for p in good for q in [_trim(text, *p)] if q[1] > q[0]]
+    if normalise(surface, dct=dct) is not None:
+        return [(start, end)]
+    best = _best_inner(text, start, end, dct)
+    if best is not None:
+        return [best]
+    if re.search(r"\d|day|week|month|year|quarter|season|century|decade|hour|minute|morning|night|evening|time|period|term", surface, re.I):  # noqa: E501
+        return [(start, end)]
     return []
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while True:
+        surface = text[start:end]
+        lead = _LEADING_JUNK.match(surface)
+        trail = _TRAILING_JUNK.search(surface)
+        if lead and lead.end() < len(surface):
+            start += lead.end()
+        elif trail and trail.start() > 0 and trail.end() > trail.start():
+            end = start + trail.start()
+        else:
+            return start, end
+
+
+def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    surface = text[start:end]
+    parts, last = [], 0
+    for match in _SPLIT.finditer(surface):
+        parts.append((start + last, start + match.start()))
+        last = match.end()
+    parts.append((start + last, end))
+    return [p for p in parts if p[1] > p[0]]
+
+
+def _best_inner(text: str, start: int, end: int, dct) -> tuple[int, int] | None:
+    """The longest run of whole words inside the entity that normalises."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    for size in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - size + 1):
+            s, e = words[i][0], words[i + size - 1][1]
+            s, e = _trim(text, s, e)
+            if e > s and normalise(text[s:e], dct=dct) is not None and not _NOT_TIMEX.fullmatch(text[s:e]):
+                return s, e
+    return None
+
+
+# --------------------------------------------------------------------------- tense
+
+
+def _tense(span: Span) -> str | None:
+    """Tense of the clause governing ``span``: past, present, future, or None."""
+    token: Token = span.root
+    for _ in range(8):
+        if token.pos_ in ("VERB", "AUX") or token.dep_ == "ROOT":
+            break
+        token = token.head
+    return _verb_tense(token)
+
+
+def _verb_tense(verb: Token, depth: int = 0) -> str | None:
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    aux_lower = {a.lower_ for a in aux}
+    if aux_lower & _FUTURE_AUX or ({"going"} & aux_lower and any(c.lower_ == "to" for c in verb.children)):
+        return FUTURE
+    if verb.lemma_ in ("expect", "schedule", "due", "slate", "set", "plan") and verb.tag_ == "VBN" and any(
+        c.dep_ == "xcomp" for c in verb.children
+    ):
+        return FUTURE
+    if any(a.tag_ == "VBD" for a in aux) or verb.tag_ == "VBD":
+        return PAST
+    if verb.tag_ == "VBN" and (aux_lower & {"has", "have", "had", "'s", "'ve"} or not aux):
+        return PAST  # perfect, or a bare participle ("the quarter ended Sept. 30")
+    if verb.tag_ == "VB" and "to" in aux_lower and depth < 3 and verb.head is not verb:
+        head = verb.head
+        if head.lemma_ in _FUTURE_HEADS:
+            if any(c.lower_ in ("had", "'d") for c in head.children if c.dep_ in ("aux", "auxpass")):
+                return PAST  # "had been scheduled to expire Friday"
+            return FUTURE
+        head_tense = _verb_tense(head, depth + 1)
+        return FUTURE if head_tense in (PRESENT, None) else head_tense  # "is to resume Tuesday"
+    if verb.tag_ == "VBG" and aux and aux[0].tag_ in ("VBZ", "VBP") and any(c.dep_ == "npadvmod" for c in verb.children):
+        return FUTURE  # "is leaving Monday"
+    if verb.tag_ in ("VBZ", "VBP", "VBG", "VB"):
+        return PRESENT
+    return None

@@ -1,0 +1,124 @@
+"""Local and Dask engines: the same facts whichever runs the extraction."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from newskit import schema
+from newskit.engines import ChunkResult, LocalEngine, extract_chunk, get_engine
+from newskit.errors import ParameterError
+from newskit.store import extract_to_store, read_facts
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _load_synth():
+    spec = importlib.util.spec_from_file_location("nk_bench_synth", REPO / "benchmarks" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+synth = _load_synth()
+
+
+def sorted_table(df: pd.DataFrame) -> pd.DataFrame:
+    keys = [c for c in df.columns if df[c].dtype != object]
+    return df.sort_values(keys, na_position="first", kind="stable").reset_index(drop=True) if len(df) else df
+
+
+def assert_same_store(left: Path, right: Path) -> None:
+    a, b = read_facts(left), read_facts(right)
+    for table in schema.TABLES:
+        pd.testing.assert_frame_equal(sorted_table(getattr(a, table)), sorted_table(getattr(b, table)))
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[dict]:
+    return [dict(r, path=f"synthetic:{i}") for i, r in enumerate(synth.iter_articles(6, seed=11))]
+
+
+@pytest.fixture(scope="module")
+def local_store(tmp_path_factory, articles, nlp) -> Path:
+    out = tmp_path_factory.mktemp("engines") / "local"
+    extract_to_store(articles, out, chunk_size=2)
+    return out
+
+
+def test_extract_chunk_returns_every_stored_table_with_the_schema(articles, nlp):
+    from newskit.store import STORED_TABLES, arrow_schema
+
+    records = [dict(a, article_id=f"id{i}") for i, a in enumerate(articles[:2])]
+    result = extract_chunk(records, batch_size=2)
+    assert isinstance(result, ChunkResult)
+    assert set(result.tables) == set(STORED_TABLES)
+    for table, data in result.tables.items():
+        assert data.schema.equals(arrow_schema(table)), table
+    assert result.tables["articles"].column("article_id").to_pylist() == ["id0", "id1"]
+    tone = result.tables["articles"].column("tone").to_pylist()
+    assert all(t is not None for t in tone)  # every synthetic article has sentences to score
+    assert result.model_version.startswith("en_")
+
+
+def test_failed_article_is_reported_and_left_out_when_skipping(articles, nlp, monkeypatch):
+    from newskit.extract import pipeline
+
+    real = pipeline.run_extractors
+
+    def flaky(doc, **kwargs):
+        if "Report 1 " in doc.text:
+            raise RuntimeError("boom")
+        return real(doc, **kwargs)
+
+    monkeypatch.setattr(pipeline, "run_extractors", flaky)
+    records = [dict(a, article_id=f"id{i}") for i, a in enumerate(articles[:3])]
+    result = extract_chunk(records, errors="skip")
+    assert [f["article_id"] for f in result.failures] == ["id1"]
+    assert "boom" in result.failures[0]["problem"]
+    assert result.tables["articles"].column("article_id").to_pylist() == ["id0", "id2"]
+    assert "id1" not in set(result.tables["mentions"].column("article_id").to_pylist())
+    with pytest.raises(RuntimeError, match="boom") as info:
+        extract_chunk(records, errors="raise")
+    assert any("id1" in note for note in info.value.__notes__)
+
+
+def test_get_engine_validates_its_options():
+    assert isinstance(get_engine("local", n_process=2), LocalEngine)
+    with pytest.raises(ParameterError, match="engine"):
+        get_engine("spark")
+    with pytest.raises(ParameterError, match="scheduler"):
+        get_engine("local", scheduler="tcp://127.0.0.1:8786")
+
+
+@pytest.mark.slow
+def test_two_local_processes_give_the_same_facts(tmp_path, articles, local_store):
+    result = extract_to_store(articles, tmp_path / "two", chunk_size=2, n_process=2)
+    assert result.articles_extracted == len(articles) and result.chunks == 3
+    assert_same_store(tmp_path / "two", local_store)
+
+
+def test_dask_engine_gives_the_same_facts(tmp_path, articles, local_store):
+    distributed = pytest.importorskip("distributed")
+    # An in-process cluster keeps the test fast; workers share this process's cached pipeline.
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        result = extract_to_store(
+            articles, tmp_path / "dask", chunk_size=2, engine="dask", scheduler=cluster.scheduler_address
+        )
+    assert result.engine == "dask" and result.articles_extracted == len(articles)
+    assert_same_store(tmp_path / "dask", local_store)
+    # The Dask-written store is an ordinary store: a local re-run finds nothing to do.
+    assert extract_to_store(articles, tmp_path / "dask", chunk_size=2).articles_unchanged == len(articles)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_of_worker_processes(tmp_path, articles, local_store):
+    pytest.importorskip("distributed")
+    result = extract_to_store(articles, tmp_path / "cluster", chunk_size=3, engine="dask", workers=1)
+    assert result.articles_extracted == len(articles)
+    assert_same_store(tmp_path / "cluster", local_store)
