@@ -79,7 +79,6 @@ def extract_chunk(records: list[dict], *, batch_size: int = 32, errors: str = "r
     from .extract.pipeline import STEPS, prepare_doc, run_extractors
     from .extract.tone import score_tone
     from .nlp import load_pipeline, model_version
-    from .store import to_arrow
 
     started = time.perf_counter()
     nlp = load_pipeline()
@@ -98,16 +97,54 @@ def extract_chunk(records: list[dict], *, batch_size: int = 32, errors: str = "r
                 exc.add_note(f"newskit: while extracting article {record['article_id']} ({record.get('path')})")
                 raise
             failures.append(
-                {"article_id": record["article_id"], "path": record.get("path"), "problem": f"{type(exc).__name__}: {exc}"}
+                {
+                    "article_id": record["article_id"],
+                    "path": record.get("path"),
+                    "problem": f"{type(exc).__name__}: {exc}",
+                }
             )
             continue
         articles.append(record)
         for table, table_rows in tables.items():
             rows[table].extend(table_rows)
+    try:
+        frames = _arrow_tables(articles, rows)
+    except Exception as exc:
+        if errors == "raise":
+            exc.add_note("newskit: an extractor returned a value its table's schema cannot hold")
+            raise
+        # Find the articles whose rows do not fit the schema, leave them out, keep the rest.
+        bad = _unfit_articles(articles, rows)
+        failures += [
+            {"article_id": a["article_id"], "path": a.get("path"), "problem": problem}
+            for a in articles
+            if (problem := bad.get(a["article_id"]))
+        ]
+        articles = [a for a in articles if a["article_id"] not in bad]
+        rows = {t: [r for r in table_rows if r["article_id"] not in bad] for t, table_rows in rows.items()}
+        frames = _arrow_tables(articles, rows)
+    return ChunkResult(frames, failures, model_version(nlp), time.perf_counter() - started)
+
+
+def _arrow_tables(articles: list[dict], rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
+    from .store import to_arrow
+
     frames = {"articles": to_arrow("articles", pd.DataFrame(articles, columns=list(_ARTICLE_COLUMNS)))}
     for table, table_rows in rows.items():
         frames[table] = to_arrow(table, schema.frame(table, table_rows))
-    return ChunkResult(frames, failures, model_version(nlp), time.perf_counter() - started)
+    return frames
+
+
+def _unfit_articles(articles: list[dict], rows: dict[str, list[dict]]) -> dict[str, str]:
+    """article_id → problem, for the articles whose rows fail the schema (checked one article at a time)."""
+    bad: dict[str, str] = {}
+    for article in articles:
+        article_id = article["article_id"]
+        try:
+            _arrow_tables([article], {t: [r for r in rs if r["article_id"] == article_id] for t, rs in rows.items()})
+        except Exception as exc:
+            bad[article_id] = f"{type(exc).__name__}: {exc}"
+    return bad
 
 
 class Engine:
@@ -125,6 +162,9 @@ class Engine:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+    def start(self):
+        """Start workers ahead of the first chunk (optional: :meth:`map_chunks` starts them when needed)."""
 
     def close(self) -> None:
         """Release processes or cluster connections."""
@@ -155,12 +195,8 @@ class LocalEngine(Engine):
                 yield records, extract_chunk(records, batch_size=batch_size, errors=errors)
             return
         import concurrent.futures as cf
-        import multiprocessing
 
-        # spawn, not fork: forking a process that holds threads (tqdm, pyarrow) can deadlock.
-        self._pool = cf.ProcessPoolExecutor(
-            max_workers=self.n_process, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
-        )
+        pool = self.start()
         in_flight: dict = {}
         source = iter(chunks)
         window = IN_FLIGHT_PER_WORKER * self.n_process
@@ -169,7 +205,7 @@ class LocalEngine(Engine):
             records = next(source, None)
             if records is None:
                 return False
-            future = self._pool.submit(extract_chunk, records, batch_size=batch_size, errors=errors)
+            future = pool.submit(extract_chunk, records, batch_size=batch_size, errors=errors)
             in_flight[future] = records
             return True
 
@@ -181,6 +217,21 @@ class LocalEngine(Engine):
                 records = in_flight.pop(future)
                 yield records, future.result()
                 submit_next()
+
+    def start(self):
+        """Start the worker processes now (each loads the pipeline once); they serve every later run."""
+        if self._pool is None and self.n_process > 1:
+            import concurrent.futures as cf
+            import multiprocessing
+
+            # spawn, not fork: forking a process that holds threads (tqdm, pyarrow, dask) can deadlock.
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.n_process, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
+            )
+            # Wait for every worker to be up, so timings and the first chunks do not pay the start-up.
+            for future in [self._pool.submit(_warm_up) for _ in range(self.n_process)]:
+                future.result()
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
@@ -217,7 +268,9 @@ class DaskEngine(Engine):
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - a dependency, but say what to do
-            raise ParameterError("engine", "dask", "needs dask.distributed", fix="pip install 'dask[distributed]'") from exc
+            raise ParameterError(
+                "engine", "dask", "needs dask.distributed", fix="pip install 'dask[distributed]'"
+            ) from exc
         if self.scheduler is not None and not isinstance(self.scheduler, str):
             self._client = self.scheduler
             return self._client
@@ -226,7 +279,10 @@ class DaskEngine(Engine):
                 self._client = Client(self.scheduler, timeout=self.connect_timeout)
             except OSError as exc:
                 raise ParameterError(
-                    "scheduler", self.scheduler, f"no Dask scheduler answered ({exc})", fix="start one with `dask scheduler`"
+                    "scheduler",
+                    self.scheduler,
+                    f"no Dask scheduler answered ({exc})",
+                    fix="start one with `dask scheduler`",
                 ) from None
         else:
             self._cluster = LocalCluster(
@@ -238,6 +294,15 @@ class DaskEngine(Engine):
             )
             self._client = Client(self._cluster, timeout=self.connect_timeout)
         self._own_client = True
+        return self._client
+
+    def start(self):
+        """Connect to the scheduler (or start the LocalCluster) and load the pipeline on every worker."""
+        if self._client is None:
+            self._connect()
+            from .nlp import load_pipeline
+
+            self._client.run(load_pipeline)
         return self._client
 
     def map_chunks(self, chunks, *, batch_size=32, errors="raise"):
@@ -276,12 +341,14 @@ class DaskEngine(Engine):
         self._client = self._cluster = None
 
 
-def get_engine(engine: str = "local", *, n_process: int = 1, workers: int | None = None, scheduler=None) -> Engine:
-    """The engine called ``engine`` (``"local"`` or ``"dask"``).
+def get_engine(engine="local", *, n_process: int = 1, workers: int | None = None, scheduler=None) -> Engine:
+    """The engine called ``engine`` (``"local"`` or ``"dask"``); an :class:`Engine` is returned as is.
 
     Raises:
         ParameterError: Unknown engine, or Dask options given to the local engine.
     """
+    if isinstance(engine, Engine):
+        return engine
     if engine == "local":
         if scheduler is not None:
             raise ParameterError("scheduler", scheduler, "needs engine='dask'", fix="add --engine dask")

@@ -33,29 +33,30 @@ from .errors import ParameterError
 from .facts import Facts
 
 __all__ = [
-    "OKABE_ITO",
-    "OTHER_COLOUR",
     "EVENT_KINDS",
     "GROUP_BY",
+    "OKABE_ITO",
+    "OTHER_COLOUR",
+    "article_groups",
+    "casualties_by_group",
+    "empty_figure",
+    "entity_mentions",
+    "figure_summary",
+    "mentions_heatmap",
     "palette",
     "plain",
-    "empty_figure",
-    "select_events",
-    "article_groups",
-    "timeline",
-    "entity_mentions",
-    "mentions_heatmap",
-    "quantity_values",
     "quantity_disagreement",
-    "casualties_by_group",
+    "quantity_values",
     "quotes_per_speaker",
+    "select_events",
+    "shared_quantities",
+    "timeline",
     "tone_over_time",
-    "figure_summary",
 ]
 
-#: Okabe & Ito (2008) "Color Universal Design" palette, black moved last; readable with every
-#: common colour-vision deficiency.
-OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+#: Okabe & Ito (2008) "Color Universal Design" palette, readable with every common colour-vision
+#: deficiency; yellow comes last because it has the least contrast on white.
+OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442")
 #: Colour of the folded ``other`` category.
 OTHER_COLOUR = "#999999"
 #: The values of ``events.kind`` (see :mod:`newskit.schema`).
@@ -80,6 +81,7 @@ DPI = 100
 LABEL_FONT = 8
 _CHAR_PX = 0.6 * LABEL_FONT * DPI / 72  # average glyph width of the label font, in pixels
 _DAY = pd.Timedelta(days=1)
+_STUB_PX = 28  # pixels drawn for an event with one open bound
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -273,8 +275,8 @@ def timeline(
     lanes: Sequence[str] | None = None,
     start=None,
     end=None,
-    max_events: int = 150,
-    max_rows_per_lane: int = 10,
+    max_events: int = 300,
+    max_rows_per_lane: int | None = None,
     title: str = "Events over time",
 ) -> Figure:
     """A timeline of dated events: points for single days, bars for longer intervals.
@@ -293,7 +295,8 @@ def timeline(
         start: Left edge of the chart (default: the earliest date).
         end: Right edge of the chart (default: the latest date).
         max_events: Above this many events, draw counts per period.
-        max_rows_per_lane: Label rows per lane; events beyond are drawn unlabelled.
+        max_rows_per_lane: Label rows per lane (default 30 for one lane, 12 for several);
+            events beyond are drawn unlabelled in one more row.
         title: Chart title.
 
     Returns:
@@ -315,6 +318,8 @@ def timeline(
     left, right = lo - pad, hi + _DAY + pad
     if sum(len(frame) for _, frame in lane_sets) > max_events:
         return _timeline_counts(lane_sets, left, right, title)
+    if max_rows_per_lane is None:
+        max_rows_per_lane = 30 if len(lane_sets) == 1 else 12
     return _timeline_events(lane_sets, left, right, max_rows_per_lane, title)
 
 
@@ -331,17 +336,28 @@ def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figur
     open_right = right - _DAY  # where an event with no end bound is drawn to
     right = left + needed * _DAY
     px_per_day = axes_px / max(needed, 1.0)
+    stub = max(pd.Timedelta(days=_STUB_PX / px_per_day), _DAY)  # drawn length of an open-ended event
     gap_days = 6 / px_per_day
     placed = []  # (lane index, row, start, end, label, kind: point|bar|open)
     lane_rows = []
     for lane_index, (_, frame) in enumerate(lane_sets):
         rows_end: list[float] = []  # per row: the day number where it is free again
-        ordered = frame.assign(_s=frame["date_start"].fillna(left), _e=frame["date_end"].fillna(open_right))
-        ordered = ordered.sort_values(["_s", "_e"], kind="stable")
-        for _, row in ordered.iterrows():
-            s, e = max(row["_s"], left), min(row["_e"], open_right)
-            open_bound = pd.isna(row["date_start"]) or pd.isna(row["date_end"])
-            shape = "open" if open_bound else ("point" if s == e else "bar")
+        overflow: list[tuple] = []
+        spans = []
+        for _, row in frame.iterrows():
+            start_known, end_known = pd.notna(row["date_start"]), pd.notna(row["date_end"])
+            if start_known and end_known:
+                s, e = max(row["date_start"], left), min(row["date_end"], open_right)
+                shape = "point" if s == e else "bar"
+            elif end_known:  # "before 2003": a short hatched stub ending at the bound
+                e = min(row["date_end"], open_right)
+                s, shape = max(e + _DAY - stub, left), "open"
+            else:  # "after 2003": a stub starting at the bound
+                s = max(row["date_start"], left)
+                e, shape = max(min(s + stub - _DAY, open_right), s), "open"
+            spans.append((s, e, shape, row))
+        spans.sort(key=lambda span: (span[0], span[1]))
+        for s, e, shape, row in spans:
             label = _event_label(row)
             s_day = (s - left) / _DAY
             e_day = (e + _DAY - left) / _DAY
@@ -350,12 +366,14 @@ def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figur
             if row_index is None and len(rows_end) < max_rows:
                 rows_end.append(0.0)
                 row_index = len(rows_end) - 1
-            if row_index is None:  # lane full: draw the event in the last row without a label
-                placed.append((lane_index, len(rows_end) - 1, s, e, "", shape))
+            if row_index is None:  # lane full: the event goes to an unlabelled row under the others
+                overflow.append((s, e, shape))
                 continue
             rows_end[row_index] = label_end + gap_days
             placed.append((lane_index, row_index, s, e, label, shape))
-        lane_rows.append(max(len(rows_end), 1))
+        if overflow:
+            placed.extend((lane_index, len(rows_end), s, e, "", shape) for s, e, shape in overflow)
+        lane_rows.append(max(len(rows_end) + (1 if overflow else 0), 1))
     # Lanes are stacked top to bottom; y grows upwards, so the first lane gets the highest rows.
     offsets, y = [], 0.0
     for n_rows in reversed(lane_rows):
@@ -384,16 +402,30 @@ def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figur
             text_x = e + _DAY
         if label:
             ax.annotate(
-                label, (mdates.date2num(text_x), y_pos), xytext=(5, 0), textcoords="offset points",
-                va="center", ha="left", fontsize=LABEL_FONT, gid="event-labels", annotation_clip=False,
+                label,
+                (mdates.date2num(text_x), y_pos),
+                xytext=(5, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize=LABEL_FONT,
+                gid="event-labels",
+                annotation_clip=False,
             )
     if point_x:
         ax.scatter(point_x, point_y, c=point_c, s=36, zorder=3, edgecolors="white", linewidths=0.5, gid="event-points")
     for shape, (lefts, widths, ys, cs) in bars.items():
         if lefts:
             container = ax.barh(
-                ys, widths, left=lefts, height=0.5, color=cs, alpha=0.55 if shape == "open" else 0.85,
-                hatch="///" if shape == "open" else None, edgecolor=cs, zorder=2,
+                ys,
+                widths,
+                left=lefts,
+                height=0.5,
+                color=cs,
+                alpha=0.55 if shape == "open" else 0.85,
+                hatch="///" if shape == "open" else None,
+                edgecolor=cs,
+                zorder=2,
             )
             for patch in container.patches:
                 patch.set_gid("event-bars")
@@ -429,7 +461,16 @@ def _timeline_counts(lane_sets, left, right, title: str) -> Figure:
         counts = counts.reindex(index, fill_value=0)
         x = mdates.date2num(index.to_timestamp())
         width = {"day": 0.8, "month": 25, "year": 330}[period]
-        ax.bar(x, counts.to_numpy(), width=width, bottom=bottom, color=colour, label=plain(name, limit=24), align="edge", gid="count-bars")
+        ax.bar(
+            x,
+            counts.to_numpy(),
+            width=width,
+            bottom=bottom,
+            color=colour,
+            label=plain(name, limit=24),
+            align="edge",
+            gid="count-bars",
+        )
         bottom = counts.to_numpy() if bottom is None else bottom + counts.to_numpy()
     _date_axis(ax.xaxis)
     ax.set_xlabel(f"date (events counted per {period}, at the middle of their interval)")
@@ -462,7 +503,13 @@ def entity_mentions(facts: Facts, *, top_n: int = 15, title: str = "Most mention
     ax.set_xlabel("mentions (count)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("entity")
-    ax.legend(handles=[Patch(color=colour_of[k], label=k) for k in kinds], title="label", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.legend(
+        handles=[Patch(color=colour_of[k], label=k) for k in kinds],
+        title="label",
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
     ax.set_title(title)
     return fig
 
@@ -519,14 +566,27 @@ def mentions_heatmap(
     fig, ax = _figure(height=1.8 + 0.3 * n_rows, width=max(WIDTH, 3 + 0.45 * n_cols))
     image = ax.imshow(table.to_numpy(), aspect="auto", cmap="cividis", interpolation="nearest")
     ax.set_xticks(range(n_cols))
-    ax.set_xticklabels([plain(c, limit=28) for c in table.columns], rotation=45 if n_cols > 4 else 0, ha="right" if n_cols > 4 else "center", fontsize=8)
+    ax.set_xticklabels(
+        [plain(c, limit=28) for c in table.columns],
+        rotation=45 if n_cols > 4 else 0,
+        ha="right" if n_cols > 4 else "center",
+        fontsize=8,
+    )
     ax.set_yticks(range(n_rows))
     ax.set_yticklabels([plain(i, limit=30) for i in table.index], fontsize=8)
     if n_rows * n_cols <= 400:
         peak = table.to_numpy().max() or 1
         for (r, c), value in np.ndenumerate(table.to_numpy()):
             if value:
-                ax.text(c, r, str(value), ha="center", va="center", fontsize=7, color="black" if value > peak * 0.6 else "white")
+                ax.text(
+                    c,
+                    r,
+                    str(value),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="black" if value > peak * 0.6 else "white",
+                )
     fig.colorbar(image, ax=ax, label="mentions (count)")
     ax.set_xlabel({"source": "source (outlet)", "article": "article", "month": "month of publication"}[group_by])
     ax.set_ylabel("entity")
@@ -578,9 +638,47 @@ def quantity_values(facts: Facts, *, top_n: int = 25, title: str = "Quantities r
         ax.xaxis.set_major_formatter(EngFormatter(sep=" "))
     ax.set_xlabel("value as reported (unit per row; log scale when values span orders of magnitude)")
     ax.set_ylabel("number as written — what it counts")
-    ax.legend(handles=[Patch(color=colour_of[k], label=k) for k in kinds], title="kind", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.legend(
+        handles=[Patch(color=colour_of[k], label=k) for k in kinds],
+        title="kind",
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
     ax.set_title(title)
     return fig
+
+
+def shared_quantities(
+    facts: Facts, *, group_by: str = "source", top_n: int = 12, min_articles: int = 2
+) -> pd.DataFrame:
+    """The quantities reported for the same counted thing (and unit) by several articles.
+
+    Args:
+        facts: The facts.
+        group_by: How articles are grouped (see :func:`article_groups`).
+        top_n: Counted things kept, those reported by most articles first.
+        min_articles: Articles that must report a thing for it to be kept (when no
+            thing reaches it, the most reported are kept anyway).
+
+    Returns:
+        Rows of ``facts.quantities`` with two more columns, ``compared`` (the counted
+        thing, lower-cased, with its unit) and ``group``, ordered by ``compared``
+        (most reported first) then value.
+    """
+    q = facts.quantities
+    q = q[q["value"].notna() & q["counted"].notna()]
+    if q.empty or facts.articles.empty:
+        return q.assign(compared=pd.Series(dtype=object), group=pd.Series(dtype=object))
+    groups = article_groups(facts.articles, group_by)
+    q = q.assign(compared=_quantity_key(q).to_numpy(), group=q["article_id"].map(groups).fillna("(unknown)").to_numpy())
+    spread = q.groupby("compared")["article_id"].nunique().sort_values(ascending=False, kind="stable")
+    keys = list(spread[spread >= min_articles].index[:top_n]) or list(spread.index[:top_n])
+    q = q[q["compared"].isin(keys)]
+    order = {key: i for i, key in enumerate(keys)}
+    return q.sort_values(["compared", "value"], key=lambda c: c.map(order) if c.name == "compared" else c).reset_index(
+        drop=True
+    )
 
 
 def quantity_disagreement(
@@ -597,17 +695,11 @@ def quantity_disagreement(
     ``min_articles`` articles (fewer if none is), one dot per report coloured by
     group, so disagreement between outlets shows as spread along a row.
     """
-    q = facts.quantities
-    q = q[q["value"].notna() & q["counted"].notna()]
-    if q.empty or facts.articles.empty:
+    q = shared_quantities(facts, group_by=group_by, top_n=top_n, min_articles=min_articles)
+    if q.empty:
         return empty_figure(title, "no counted quantities found")
-    groups = article_groups(facts.articles, group_by)
-    q = q.assign(_key=_quantity_key(q).to_numpy(), _group=q["article_id"].map(groups).fillna("(unknown)").to_numpy())
-    spread = q.groupby("_key")["article_id"].nunique().sort_values(ascending=False, kind="stable")
-    keys = spread[spread >= min_articles].index[:top_n]
-    if len(keys) == 0:
-        keys = spread.index[:top_n]
-    q = q[q["_key"].isin(keys)]
+    q = q.rename(columns={"compared": "_key", "group": "_group"})
+    keys = list(dict.fromkeys(q["_key"]))
     top_groups = list(_top_n(q["_group"].value_counts(), 7).index)
     q = q.assign(_group=_keep_top(q["_group"], top_groups))
     group_names = [g for g in top_groups if g != "other"] + (["other"] if "other" in top_groups else [])
@@ -622,7 +714,16 @@ def quantity_disagreement(
         if part.empty:
             continue
         y = part["_key"].map(row_of).to_numpy(dtype=float) + rng.uniform(-0.15, 0.15, len(part))
-        ax.scatter(part["value"].astype(float), y, color=colours[name], s=40, alpha=0.85, label=plain(name, limit=28), gid="quantity-points", zorder=3)
+        ax.scatter(
+            part["value"].astype(float),
+            y,
+            color=colours[name],
+            s=40,
+            alpha=0.85,
+            label=plain(name, limit=28),
+            gid="quantity-points",
+            zorder=3,
+        )
         points += len(part)
     values = q["value"].astype(float)
     if (values > 0).all() and values.max() / max(values.min(), 1e-9) > 100:
@@ -774,8 +875,13 @@ def tone_over_time(
     for name in names:
         series = data[data["group"] == name].groupby("period")["tone"].mean()
         ax.plot(
-            mdates.date2num(series.index), series.to_numpy(), marker="o", linestyle="-" if len(series) > 1 else "none",
-            color=colours[name], label=plain(name, limit=28), gid="tone-lines",
+            mdates.date2num(series.index),
+            series.to_numpy(),
+            marker="o",
+            linestyle="-" if len(series) > 1 else "none",
+            color=colours[name],
+            label=plain(name, limit=28),
+            gid="tone-lines",
         )
     ax.axhline(0, color="#888888", linewidth=0.8)
     ax.set_ylim(-1.05, 1.05)

@@ -22,12 +22,16 @@ Examples:
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import datetime as dt
 import difflib
+import glob
 import html
 import io
 import json
+import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -41,28 +45,72 @@ from .facts import Facts
 from .plots import EVENT_KINDS, GROUP_BY
 
 __all__ = [
-    "NOTEBOOKS",
     "MANIFEST",
-    "notebooks_dir",
-    "is_store",
-    "validate_parameters",
-    "load_facts",
-    "resolve_entities",
-    "select_article",
-    "subset",
+    "NOTEBOOKS",
+    "NOTEBOOK_PARAMETERS",
+    "article_card",
     "evidence",
-    "show_table",
+    "is_store",
+    "load_facts",
+    "notebook_parameters",
+    "notebooks_dir",
+    "render_html",
+    "resolve_entities",
+    "run_report",
+    "select_article",
     "show_figure",
     "show_html",
     "show_message",
-    "article_card",
-    "notebook_parameters",
-    "run_report",
-    "render_html",
+    "show_table",
+    "subset",
+    "validate_parameters",
 ]
 
 #: The report notebooks, in the order ``newskit report`` runs them.
 NOTEBOOKS: tuple[str, ...] = ("article", "timeline", "compare")
+#: Every report notebook's parameters: name → (type, default, meaning). The notebooks' tagged
+#: ``parameters`` cells declare exactly these (``papermill --help-notebook`` prints them; a test checks).
+NOTEBOOK_PARAMETERS: dict[str, dict[str, tuple[str, object, str]]] = {
+    "article": {
+        "input": (
+            "str",
+            "../data/demo",
+            "article file or folder, or a facts store directory (one holding manifest.json)",
+        ),
+        "article": (
+            "str",
+            "",
+            "article id (or its first characters), file name or exact title; empty for the first article",
+        ),
+        "interactive": ("bool", True, "ipywidgets explorers in JupyterLab; `newskit report` runs with False"),
+    },
+    "timeline": {
+        "input": (
+            "str",
+            "../data/demo",
+            "article file or folder, or a facts store directory (one holding manifest.json)",
+        ),
+        "start": ("str", "", "earliest date shown, YYYY-MM-DD, or empty for no bound"),
+        "end": ("str", "", "latest date shown (inclusive), YYYY-MM-DD, or empty for no bound"),
+        "entities": ("list", [], "entity names to follow, one lane each; empty for every event"),
+        "kinds": ("list", [], "event kinds: " + ", ".join(EVENT_KINDS) + "; empty for all"),
+        "interactive": ("bool", True, "ipywidgets explorers in JupyterLab; `newskit report` runs with False"),
+    },
+    "compare": {
+        "input": (
+            "str",
+            "../data/demo",
+            "article file or folder, or a facts store directory (one holding manifest.json)",
+        ),
+        "group_by": ("str", "source", "compare by: " + " | ".join(GROUP_BY)),
+        "entities": (
+            "list",
+            [],
+            "entity names for the mentions heatmap and the speakers chart; empty for the most mentioned",
+        ),
+        "interactive": ("bool", True, "ipywidgets explorers in JupyterLab; `newskit report` runs with False"),
+    },
+}
 #: The file that marks a directory as a facts store (written by :mod:`newskit.store`).
 MANIFEST = "manifest.json"
 #: Kernel the notebooks run in: the ipykernel kernelspec; jupyter_client starts it with the
@@ -140,7 +188,7 @@ def validate_parameters(
     and :func:`select_article`.
 
     Args:
-        input: An article file or folder, or a facts store directory; must exist.
+        input: An article file, folder or glob, or a facts store directory; must exist.
         article: An article id (or its first characters), path or title; kept as text.
         start: Earliest date (YYYY-MM-DD) or empty for no bound.
         end: Latest date (inclusive) or empty for no bound.
@@ -161,9 +209,14 @@ def validate_parameters(
         if not str(input).strip():
             raise ParameterError("input", input, "is empty", fix="give an article file or folder, or a facts store")
         path = Path(input).expanduser()
-        if not path.exists():
-            raise ParameterError("input", str(input), "does not exist", fix="give an article file or folder, or a facts store")
-        out["input"] = path.resolve()
+        if path.exists():
+            out["input"] = path.resolve()
+        elif glob.has_magic(str(input)) and glob.glob(str(path), recursive=True):
+            out["input"] = path  # a glob of article files, read as such
+        else:
+            raise ParameterError(
+                "input", str(input), "does not exist", fix="give an article file, folder or glob, or a facts store"
+            )
     if article is not None:
         out["article"] = str(article).strip()
     if start is not None or end is not None:
@@ -241,7 +294,11 @@ def resolve_entities(facts: Facts, entities: Sequence[str]) -> list[str]:
         name = lookup.get(wanted.casefold())
         if name is None:
             close = difflib.get_close_matches(wanted.casefold(), list(lookup), n=3)
-            hint = f"did you mean {', '.join(repr(lookup[c]) for c in close)}?" if close else "no entity of that name was found"
+            hint = (
+                f"did you mean {', '.join(repr(lookup[c]) for c in close)}?"
+                if close
+                else "no entity of that name was found"
+            )
             raise ParameterError("entities", wanted, "is not an entity of the input", fix=hint)
         if name not in resolved:
             resolved.append(name)
@@ -277,10 +334,19 @@ def select_article(facts: Facts, article=None) -> Facts:
     if not article:
         return subset(facts, [arts["article_id"].iloc[0]])
     ids = arts["article_id"].astype(str)
-    paths = [[str(p) for p in (ps if isinstance(ps, (list, tuple)) else [])] + [str(p)] for p, ps in zip(arts["path"], arts["paths"], strict=True)]
+    paths = [
+        [str(p) for p in (ps if isinstance(ps, (list, tuple)) else [])] + [str(p)]
+        for p, ps in zip(arts["path"], arts["paths"], strict=True)
+    ]
     candidates = [
         ids == article,
-        pd.Series([any(p == article or Path(p.split(":")[0]).name == article or p.endswith(article) for p in ps) for ps in paths], index=arts.index),
+        pd.Series(
+            [
+                any(p == article or Path(p.split(":")[0]).name == article or p.endswith(article) for p in ps)
+                for ps in paths
+            ],
+            index=arts.index,
+        ),
         arts["title"].astype(str).str.strip() == article,
         ids.str.startswith(article),
     ]
@@ -289,18 +355,26 @@ def select_article(facts: Facts, article=None) -> Facts:
         if mask.sum() == 1:
             return subset(facts, list(ids[mask]))
         if mask.sum() > 1:
-            raise ParameterError("article", article, f"matches {int(mask.sum())} articles", fix="give more of the article id")
+            raise ParameterError(
+                "article", article, f"matches {int(mask.sum())} articles", fix="give more of the article id"
+            )
     raise ParameterError("article", article, "is not an article of the input", fix="give an article id, path or title")
 
 
-def evidence(facts: Facts, table: str, *, context: int = 240) -> pd.DataFrame:
-    """``facts.<table>`` with an ``evidence`` column: the sentence around each row's span.
+def evidence(facts: Facts, rows: str | pd.DataFrame, *, context: int = 240) -> pd.DataFrame:
+    """Rows of a table with an ``evidence`` column: the sentence around each row's span.
 
     The sentence is cut from the article text at the nearest sentence end
     (``.``, ``!``, ``?`` followed by a space, or a newline) within ``context``
     characters either side of ``[start, end)``.
+
+    Args:
+        facts: The facts (their ``articles`` hold the text).
+        rows: A table name (``"quantities"``) or rows of a table with ``article_id``,
+            ``start`` and ``end``.
+        context: How far to look for the sentence ends.
     """
-    df = getattr(facts, table).copy()
+    df = (getattr(facts, rows) if isinstance(rows, str) else rows).copy()
     texts = dict(zip(facts.articles["article_id"], facts.articles["text"], strict=True))
     out = []
     for article_id, start, end in zip(df["article_id"], df["start"], df["end"], strict=True):
@@ -317,7 +391,9 @@ def evidence(facts: Facts, table: str, *, context: int = 240) -> pd.DataFrame:
         found = re.search(r"[.!?][\"'”’)]?(?=\s|$)|\n", tail)
         right = end + found.end() if found else min(len(text), end + context)
         snippet = " ".join(text[left:right].split())
-        out.append(("…" if left > 0 and cut is None else "") + snippet + ("…" if found is None and right < len(text) else ""))
+        out.append(
+            ("…" if left > 0 and cut is None else "") + snippet + ("…" if found is None and right < len(text) else "")
+        )
     df["evidence"] = pd.array(out, dtype="string")
     return df
 
@@ -338,18 +414,35 @@ def _cell(value, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def table_html(df: pd.DataFrame, *, columns: Sequence[str] | None = None, max_rows: int = 30, max_chars: int = 160, empty: str = "no rows") -> str:
+# Text reads best left-aligned (JupyterLab right-aligns table cells for numbers); short cells
+# such as dates stay on one line. These constant styles are the only ones the sanitizer keeps.
+_LEFT = "text-align: left; vertical-align: top;"
+_NOWRAP = " white-space: nowrap;"
+_SHORT = 16
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    max_rows: int = 30,
+    max_chars: int = 160,
+    empty: str = "no rows",
+) -> str:
     """An HTML table of ``df`` with every cell escaped (article text is untrusted)."""
     if columns is not None:
         df = df[[c for c in columns if c in df.columns]]
     if df.empty:
         return f'<p class="nk-empty"><em>{html.escape(empty)}</em></p>'
     shown = df.head(max_rows)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(v, max_chars))}</td>" for v in row) + "</tr>"
-        for row in shown.itertuples(index=False, name=None)
-    )
+    head = "".join(f'<th style="{_LEFT}">{html.escape(str(c))}</th>' for c in shown.columns)
+
+    def td(value) -> str:
+        text = _cell(value, max_chars)
+        style = _LEFT + (_NOWRAP if len(text) <= _SHORT else "")
+        return f'<td style="{style}">{html.escape(text)}</td>'
+
+    body = "".join("<tr>" + "".join(td(v) for v in row) + "</tr>" for row in shown.itertuples(index=False, name=None))
     note = f"<p><em>showing {max_rows} of {len(df)} rows</em></p>" if len(df) > max_rows else ""
     return f'<table class="dataframe nk-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}'
 
@@ -367,7 +460,14 @@ def show_html(markup: str) -> None:
     _display(HTML(markup))
 
 
-def show_table(df: pd.DataFrame, *, columns: Sequence[str] | None = None, max_rows: int = 30, max_chars: int = 160, empty: str = "no rows") -> None:
+def show_table(
+    df: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    max_rows: int = 30,
+    max_chars: int = 160,
+    empty: str = "no rows",
+) -> None:
     """Display ``df`` as an escaped HTML table (at most ``max_rows`` rows, long cells cut)."""
     show_html(table_html(df, columns=columns, max_rows=max_rows, max_chars=max_chars, empty=empty))
 
@@ -401,6 +501,7 @@ def show_figure(fig, name: str) -> None:
 
 def article_card(article: Mapping) -> str:
     """Escaped HTML of one article's metadata and tone."""
+
     def row(label, value):
         return f"<tr><th>{html.escape(label)}</th><td>{html.escape(_cell(value, 200))}</td></tr>"
 
@@ -516,7 +617,6 @@ def run_report(
         NotebookError: A notebook failed; raised after every notebook ran and the
             partial notebook, its HTML and the index were written.
     """
-    import papermill
     from tqdm.auto import tqdm
 
     started = dt.datetime.now(dt.UTC)
@@ -530,47 +630,60 @@ def run_report(
     parameters = dict(parameters or {})
     for key in ("input", "interactive"):
         if key in parameters:
-            raise ParameterError(key, parameters[key], "is set by newskit report", fix="give INPUT as the first argument")
+            raise ParameterError(
+                key, parameters[key], "is set by newskit report", fix="give INPUT as the first argument"
+            )
     everywhere = set().union(*(set(d) for d in declared.values()))
     stray = sorted(set(parameters) - everywhere)
     if stray:
-        raise ParameterError(stray[0], parameters[stray[0]], "is not a parameter of the notebooks run", fix=f"use {', '.join(sorted(everywhere - {'input', 'interactive'}))}")
+        raise ParameterError(
+            stray[0],
+            parameters[stray[0]],
+            "is not a parameter of the notebooks run",
+            fix=f"use {', '.join(sorted(everywhere - {'input', 'interactive'}))}",
+        )
     per_notebook = {
-        name: {key: _coerce(key, value, declared[name][key]) for key, value in parameters.items() if key in declared[name]}
+        name: {
+            key: _coerce(key, value, declared[name][key]) for key, value in parameters.items() if key in declared[name]
+        }
         for name in names
     }
     for values in per_notebook.values():  # fail before any work
-        validate_parameters(**{k: v for k, v in values.items() if k in {"start", "end", "entities", "kinds", "group_by"}})
+        validate_parameters(
+            **{k: v for k, v in values.items() if k in {"start", "end", "entities", "kinds", "group_by"}}
+        )
     out = format_out(out).resolve()
     (out / "figures").mkdir(parents=True, exist_ok=True)
 
     bar = tqdm(total=1 + 2 * len(names) + 1, desc="report", unit="step", disable=not progress)
+    runs = [
+        _Run(
+            name=name,
+            notebook=out / f"{name}.ipynb",
+            parameters={**per_notebook[name], "input": "", "interactive": False},
+        )
+        for name in names
+    ]
     try:
         bar.set_postfix_str("extract")
         store = input_path if is_store(input_path) else _extract_store(input_path, out / "facts", progress=False)
         bar.update()
-        runs = []
-        for name in names:
-            values = {**per_notebook[name], "input": str(store), "interactive": False}
-            run = _Run(name=name, notebook=out / f"{name}.ipynb", parameters=values)
-            bar.set_postfix_str(f"run {name}")
-            t0 = time.perf_counter()
-            try:
-                papermill.execute_notebook(
-                    str(source_dir / f"{name}.ipynb"), str(run.notebook), parameters=values, kernel_name=KERNEL,
-                    cwd=str(out), progress_bar=False, log_output=False,
-                )
-            except papermill.PapermillExecutionError as exc:
-                message = " ".join(f"{exc.ename}: {exc.evalue}".split())
-                run.error = NotebookError(run.notebook, exc.cell_index, message)
-            run.seconds = time.perf_counter() - t0
-            bar.update()
-            bar.set_postfix_str(f"html {name}")
-            if run.notebook.is_file():
-                run.html = render_html(run.notebook, out / f"{name}.html", with_code=with_code)
-                run.figures = _save_figures(run.notebook, out / "figures", name)
-            bar.update()
-            runs.append(run)
+        for run in runs:
+            run.parameters["input"] = str(store)
+        bar.set_postfix_str("run " + ", ".join(names))
+        # Each notebook runs in its own papermill process and kernel; they only read the store,
+        # so they run side by side (kernel start-up and imports dominate a small report).
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(len(runs), os.cpu_count() or 1))) as pool:
+            pending = {pool.submit(_execute, source_dir / f"{run.name}.ipynb", run, cwd=out): run for run in runs}
+            for future in concurrent.futures.as_completed(pending):
+                run = pending[future]
+                future.result()
+                bar.update()
+                bar.set_postfix_str(f"html {run.name}")
+                if run.notebook.is_file():
+                    run.html = render_html(run.notebook, out / f"{run.name}.html", with_code=with_code)
+                    run.figures = _save_figures(run.notebook, out / "figures", run.name)
+                bar.update()
         bar.set_postfix_str("index")
         _write_index(out, input_path, store, runs, started)
         bar.update()
@@ -580,6 +693,42 @@ def run_report(
         if run.error is not None:
             raise run.error
     return out
+
+
+def _execute(source: Path, run: _Run, *, cwd: Path) -> None:
+    """Run one notebook with papermill in a child process of this interpreter; set ``run.error`` if it fails.
+
+    A child process keeps the kernels of notebooks run side by side apart and keeps the
+    kernel's own log lines off the progress bar. ``sys.executable -m papermill`` runs
+    the papermill of this environment, whose ``python3`` kernel is this interpreter.
+    """
+    t0 = time.perf_counter()
+    command = [
+        sys.executable, "-m", "papermill", str(source), str(run.notebook), "-y", json.dumps(run.parameters),
+        "-k", KERNEL, "--cwd", str(cwd), "--no-progress-bar", "--no-log-output",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    run.seconds = time.perf_counter() - t0
+    if result.returncode != 0:
+        run.error = _notebook_error(run.notebook, result.stderr)
+
+
+def _notebook_error(notebook: Path, stderr: str) -> NotebookError:
+    """The first failing cell of an executed notebook (index as in the source notebook plus
+    papermill's injected-parameters cell), or the last line papermill printed."""
+    import nbformat
+
+    if notebook.is_file():
+        nb = nbformat.read(notebook, as_version=4)
+        cells = [c for c in nb.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+        for index, cell in enumerate(cells):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    return NotebookError(
+                        notebook, index, " ".join(f"{output.get('ename')}: {output.get('evalue')}".split())
+                    )
+    lines = [line for line in stderr.strip().splitlines() if line.strip()]
+    return NotebookError(notebook, None, lines[-1].strip() if lines else "papermill failed")
 
 
 def _figure_name(name: str) -> str:
@@ -622,18 +771,58 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 #: escaped tables); everything else is escaped by bleach, ``javascript:`` links are dropped.
 _ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-        "i", "li", "ol", "p", "pre", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "div",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "span",
+        "strong",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
     }
 )
-_ALLOWED_ATTRIBUTES = {"*": ["class", "id"], "a": ["href", "title", "class", "id"]}
+_ALLOWED_ATTRIBUTES = {
+    "*": ["class", "id"],
+    "a": ["href", "title", "class", "id"],
+    "td": ["class", "style"],
+    "th": ["class", "style"],
+}
+_ALLOWED_CSS = ("text-align", "vertical-align", "white-space")
 
 
 def _clean_html(element) -> str:
     import bleach
+    from bleach.css_sanitizer import CSSSanitizer
 
     text = element.decode() if isinstance(element, bytes) else str(element)
-    return bleach.clean(text, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, protocols={"http", "https", "mailto"})
+    return bleach.clean(
+        text,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        protocols={"http", "https", "mailto"},
+        css_sanitizer=CSSSanitizer(allowed_css_properties=_ALLOWED_CSS),
+    )
 
 
 def render_html(notebook, html_path, *, with_code: bool = False) -> Path:
@@ -651,7 +840,11 @@ def render_html(notebook, html_path, *, with_code: bool = False) -> Path:
     nb = nbformat.read(str(notebook), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", []) if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
     nb.metadata.pop("widgets", None)
     exporter = HTMLExporter(
         extra_loaders=[DictLoader({"newskit_report.html.j2": _TEMPLATE})],

@@ -20,9 +20,9 @@ Every file is written to a temporary name in the same directory, fsynced and
 files, so a chunk is either wholly in the store or not at all.
 
 The ``entities`` table aggregates mentions across articles, so a chunked store does
-not keep it: :func:`read_facts` derives it from the ``mentions`` it reads (with
-:func:`newskit.extract.pipeline.entities_table`), which makes its counts cover exactly
-the articles read. A store written from a :class:`~newskit.Facts` by :func:`write_facts`
+not keep it: :func:`read_facts` derives it from the ``mentions`` it reads (the same
+aggregation as :func:`newskit.extract.pipeline.entities_table`), which makes its counts
+cover exactly the articles read. A store written from a :class:`~newskit.Facts` by :func:`write_facts`
 keeps the given ``entities`` table and returns it unchanged when read without filters.
 
 Examples:
@@ -332,7 +332,9 @@ def _check_tables(tables, *, parameter: str = "tables") -> list[str]:
         tables = [t.strip() for t in tables.split(",") if t.strip()]
     unknown = [t for t in tables if t not in schema.TABLES]
     if unknown or not tables:
-        raise ParameterError(parameter, tables, f"unknown table(s) {unknown}", fix=f"choose from {', '.join(schema.TABLES)}")
+        raise ParameterError(
+            parameter, tables, f"unknown table(s) {unknown}", fix=f"choose from {', '.join(schema.TABLES)}"
+        )
     return [t for t in schema.TABLES if t in tables]
 
 
@@ -371,7 +373,9 @@ def write_facts(
     if format not in FORMATS:
         raise ParameterError("format", format, "is not a supported format", fix=f"use one of {', '.join(FORMATS)}")
     if not isinstance(facts, Facts):
-        raise ParameterError("facts", type(facts).__name__, "must be a newskit.Facts", fix="pass what extract() returned")
+        raise ParameterError(
+            "facts", type(facts).__name__, "must be a newskit.Facts", fix="pass what extract() returned"
+        )
     names = _check_tables(tables)
     directory = Path(directory)
     try:
@@ -441,7 +445,9 @@ def _check_columns(columns, tables: list[str]) -> dict[str, list[str] | None]:
     if isinstance(columns, Mapping):
         bad = [t for t in columns if t not in schema.TABLES]
         if bad:
-            raise ParameterError("columns", dict(columns), f"unknown table(s) {bad}", fix=f"keys are {', '.join(schema.TABLES)}")
+            raise ParameterError(
+                "columns", dict(columns), f"unknown table(s) {bad}", fix=f"keys are {', '.join(schema.TABLES)}"
+            )
         out = {}
         for table in tables:
             wanted = columns.get(table)
@@ -449,7 +455,12 @@ def _check_columns(columns, tables: list[str]) -> dict[str, list[str] | None]:
                 known = [c.name for c in schema.TABLES[table]]
                 unknown = [c for c in wanted if c not in known]
                 if unknown:
-                    raise ParameterError("columns", dict(columns), f"{table} has no column(s) {unknown}", fix=f"{table} columns are {', '.join(known)}")
+                    raise ParameterError(
+                        "columns",
+                        dict(columns),
+                        f"{table} has no column(s) {unknown}",
+                        fix=f"{table} columns are {', '.join(known)}",
+                    )
                 wanted = list(wanted)
             out[table] = wanted
         return out
@@ -457,7 +468,9 @@ def _check_columns(columns, tables: list[str]) -> dict[str, list[str] | None]:
     every = {c.name for t in tables for c in schema.TABLES[t]}
     unknown = [c for c in wanted if c not in every]
     if unknown:
-        raise ParameterError("columns", wanted, f"no table read has column(s) {unknown}", fix="check docs/schema.md for column names")
+        raise ParameterError(
+            "columns", wanted, f"no table read has column(s) {unknown}", fix="check docs/schema.md for column names"
+        )
     return {t: [c.name for c in schema.TABLES[t] if c.name in wanted] for t in tables}
 
 
@@ -480,10 +493,14 @@ def _check_filters(filters) -> dict:
     if filters is None:
         return {}
     if not isinstance(filters, Mapping):
-        raise ParameterError("filters", filters, "must be a dict", fix='e.g. {"published": ("2024-01-01", "2024-03-31")}')
+        raise ParameterError(
+            "filters", filters, "must be a dict", fix='e.g. {"published": ("2024-01-01", "2024-03-31")}'
+        )
     unknown = [k for k in filters if k not in FILTER_KEYS]
     if unknown:
-        raise ParameterError("filters", dict(filters), f"unknown key(s) {unknown}", fix=f"filter on {', '.join(FILTER_KEYS)}")
+        raise ParameterError(
+            "filters", dict(filters), f"unknown key(s) {unknown}", fix=f"filter on {', '.join(FILTER_KEYS)}"
+        )
     out = {}
     if filters.get("article_id") is not None:
         ids = filters["article_id"]
@@ -492,7 +509,9 @@ def _check_filters(filters) -> dict:
         value = filters["published"]
         if isinstance(value, (tuple, list)):
             if len(value) != 2:
-                raise ParameterError("filters['published']", value, "must be (start, end)", fix="use None for an open end")
+                raise ParameterError(
+                    "filters['published']", value, "must be (start, end)", fix="use None for an open end"
+                )
             lo, hi = value
         else:
             lo = hi = value
@@ -552,6 +571,10 @@ def read_facts(
                 raise StoreError(
                     f"{directory}: damaged store, {exc.filename} is missing; {_FIX_REBUILD.format(dir=directory)}"
                 ) from None
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise StoreError(
+                f"{directory}: damaged store, a table file cannot be read ({exc}); {_FIX_REBUILD.format(dir=directory)}"
+            ) from None
     for table in schema.TABLES:
         frames.setdefault(table, schema.frame(table))
     return Facts(**frames)
@@ -626,8 +649,6 @@ def _read_parquet_store(directory: Path, manifest: dict, names: list[str], wante
         if snapshot and not where and len(chunks) == 1:
             entities = to_frame("entities", read("entities", None, None))
         else:
-            from .extract.pipeline import entities_table
-
             needed = ["article_id", "entity_id", "name", "label", "text"]
             if "mentions" in _stored_tables(manifest):
                 mentions = to_frame("mentions", read("mentions", needed, other_filter))
@@ -636,6 +657,28 @@ def _read_parquet_store(directory: Path, manifest: dict, names: list[str], wante
             entities = entities_table(mentions)
         frames["entities"] = _select(entities, wanted["entities"])
     return frames
+
+
+def entities_table(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Canonical entities aggregated from mention rows (any number of articles).
+
+    The same table as :func:`newskit.extract.pipeline.entities_table` (a test checks
+    they agree), computed here so that reading a store does not import spaCy.
+    """
+    if mentions.empty:
+        return schema.frame("entities")
+    grouped = mentions.groupby("entity_id", sort=True)
+    table = pd.DataFrame(
+        {
+            "name": grouped["name"].first(),
+            "label": grouped["label"].first(),
+            "aliases": grouped["text"].agg(lambda s: sorted(set(s))),
+            "n_mentions": grouped.size(),
+            "n_articles": grouped["article_id"].nunique(),
+        }
+    ).reset_index()
+    table = table.sort_values(["n_mentions", "name"], ascending=[False, True])
+    return schema.conform("entities", table)
 
 
 def _stored_tables(manifest: dict) -> set[str]:
@@ -684,8 +727,6 @@ def _read_csv_store(directory: Path, manifest: dict, names: list[str], wanted: d
             if "article_id" in df.columns:
                 frames[table] = df[df["article_id"].isin(ids)].reset_index(drop=True)
         if "entities" in frames and "mentions" in frames:
-            from .extract.pipeline import entities_table
-
             frames["entities"] = entities_table(frames["mentions"])
     return {table: _select(df, wanted[table]) for table, df in frames.items()}
 
@@ -711,6 +752,8 @@ class StoreResult:
         model_version: spaCy pipeline recorded for the new chunks.
         engine: ``"local"`` or ``"dask"``.
         failures: ``{"article_id", "path", "problem"}`` per failed article.
+        skipped: Inputs the readers could not read or found duplicated (``errors="warn"``/``"skip"``),
+            as ``{"path", "where", "problem", "fix"}`` (see :func:`newskit.readers.iter_articles`).
     """
 
     path: Path
@@ -725,6 +768,7 @@ class StoreResult:
     model_version: str = ""
     engine: str = "local"
     failures: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
 
     @property
     def articles_new(self) -> int:
@@ -751,7 +795,7 @@ class StoreResult:
         )
 
 
-def _iter_inputs(inputs, *, errors: str, columns) -> Iterator[dict]:
+def _iter_inputs(inputs, *, errors: str, columns, skipped: list) -> Iterator[dict]:
     """Article dicts from paths (via newskit.readers), a DataFrame or an iterable of dicts."""
     if isinstance(inputs, pd.DataFrame):
         yield from schema.conform("articles", inputs).to_dict("records")
@@ -761,7 +805,7 @@ def _iter_inputs(inputs, *, errors: str, columns) -> Iterator[dict]:
     ):
         from .readers import iter_articles
 
-        kwargs = {"errors": errors}
+        kwargs = {"errors": errors, "skipped": skipped}
         if columns is not None:
             kwargs["columns"] = columns
         yield from iter_articles(inputs, **kwargs)
@@ -837,7 +881,8 @@ def extract_to_store(
         errors: Unreadable input or failed extraction: ``"raise"``, ``"warn"`` (skip
             with a warning) or ``"skip"``.
         columns: Column mapping passed to the readers for CSV/JSON inputs.
-        engine: ``"local"`` (this machine, ``n_process`` processes) or ``"dask"``.
+        engine: ``"local"`` (this machine, ``n_process`` processes) or ``"dask"``; or an
+            :class:`newskit.engines.Engine` already started, to reuse its workers across runs.
         n_process: Local worker processes (``engine="local"``).
         workers: Dask workers of the LocalCluster started when no ``scheduler`` is given
             (default: 2).
@@ -861,13 +906,13 @@ def extract_to_store(
         facts: 1200 articles seen, 1200 extracted, 0 unchanged, 0 failed in 311.4s
     """
     from . import __version__
-    from .engines import ENGINES, get_engine
+    from .engines import ENGINES, Engine, get_engine
     from .nlp import load_pipeline, model_version
 
     started = time.perf_counter()
     if errors not in ERROR_MODES:
         raise ParameterError("errors", errors, "is not an error mode", fix=f"use one of {', '.join(ERROR_MODES)}")
-    if engine not in ENGINES:
+    if not isinstance(engine, Engine) and engine not in ENGINES:
         raise ParameterError("engine", engine, "is not an engine", fix=f"use one of {', '.join(ENGINES)}")
     for name, value in (("chunk_size", chunk_size), ("batch_size", batch_size), ("n_process", n_process)):
         if not isinstance(value, int) or value < 1:
@@ -879,11 +924,13 @@ def extract_to_store(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"{out}: cannot create the store directory ({exc.strerror}); choose another --out") from None
-    if not (out / MANIFEST).exists() and any(p.name not in {".lock", *schema.TABLES} for p in out.iterdir()):
+    if not (out / MANIFEST).exists() and any(not _ours(p) for p in out.iterdir()):
         raise StoreError(f"{out}: not empty and not a facts store; choose an empty or new --out directory")
 
     current = (__version__, model_version(load_pipeline()))
-    result = StoreResult(path=out, newskit_version=current[0], model_version=current[1], engine=engine)
+    result = StoreResult(
+        path=out, newskit_version=current[0], model_version=current[1], engine=getattr(engine, "name", engine)
+    )
     result.facts = dict.fromkeys(STORED_TABLES, 0)
     with _locked(out):
         manifest = _load_manifest(out) if (out / MANIFEST).exists() else _new_manifest()
@@ -907,7 +954,7 @@ def extract_to_store(
             bar = tqdm(desc="extract", unit="article")
 
         def pending() -> Iterator[dict]:
-            for raw in _iter_inputs(inputs, errors=errors, columns=columns):
+            for raw in _iter_inputs(inputs, errors=errors, columns=columns, skipped=result.skipped):
                 record = _normalise_article(raw)
                 article_id = record["article_id"]
                 if article_id in seen:
@@ -975,12 +1022,13 @@ def extract_to_store(
 
         runner = get_engine(engine, n_process=n_process, workers=workers, scheduler=scheduler)
         try:
-            with runner:
-                for records, chunk_result in runner.map_chunks(
-                    _chunks(pending(), chunk_size), batch_size=batch_size, errors=errors
-                ):
-                    write_chunk(records, chunk_result)
+            for records, chunk_result in runner.map_chunks(
+                _chunks(pending(), chunk_size), batch_size=batch_size, errors=errors
+            ):
+                write_chunk(records, chunk_result)
         finally:
+            if runner is not engine:  # an Engine passed in stays up for the caller's next run
+                runner.close()
             if bar is not None:
                 bar.close()
         manifest["newskit_version"], manifest["model_version"] = current
@@ -989,6 +1037,11 @@ def extract_to_store(
         _unlink_all(dead)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _ours(path: Path) -> bool:
+    """Whether ``path`` (in a directory without manifest) is what a killed first run leaves behind."""
+    return path.name in {".lock", *schema.TABLES} or (path.name.startswith(".") and path.name.endswith(".tmp"))
 
 
 def _stale_articles(directory: Path, manifest: dict, current_chunks: set[str], seen: set[str]) -> Iterator[dict]:

@@ -26,7 +26,7 @@ from . import plots
 from .facts import Facts
 from .report import figure_png, table_html
 
-__all__ = ["TimelineExplorer", "CompareExplorer", "EVENT_COLUMNS"]
+__all__ = ["EVENT_COLUMNS", "CompareExplorer", "TimelineExplorer"]
 
 #: Columns of the events table shown under the timeline.
 EVENT_COLUMNS: tuple[str, ...] = ("date_start", "date_end", "precision", "kind", "description", "actors", "places")
@@ -41,7 +41,7 @@ def _widgets():
 def _show(output, figure=None, markup: str | None = None) -> None:
     from IPython.display import HTML, Image
 
-    output.clear_output()
+    output.outputs = ()  # clear_output() needs a kernel; resetting the trait works everywhere
     if figure is not None:
         output.append_display_data(Image(data=figure_png(figure), format="png"))
     if markup is not None:
@@ -85,8 +85,12 @@ class TimelineExplorer:
         involved = Counter(n for a, p in zip(events["actors"], events["places"], strict=True) for n in {*a, *p})
         names = [name for name, _ in involved.most_common()]
         names += [n for n in entities if n not in names]
-        self.entities = w.SelectMultiple(options=names, value=tuple(entities), description="entities", rows=min(8, max(len(names), 2)))
-        self.kinds = w.SelectMultiple(options=plots.EVENT_KINDS, value=tuple(kinds), description="kinds", rows=len(plots.EVENT_KINDS))
+        self.entities = w.SelectMultiple(
+            options=names, value=tuple(entities), description="entities", rows=min(8, max(len(names), 2))
+        )
+        self.kinds = w.SelectMultiple(
+            options=plots.EVENT_KINDS, value=tuple(kinds), description="kinds", rows=len(plots.EVENT_KINDS)
+        )
         self._periods = self._date_options(events)
         labels = [label for label, _ in self._periods] or ["(no dates)"]
         lo, hi = 0, len(labels) - 1
@@ -95,8 +99,12 @@ class TimelineExplorer:
         if self._periods and end is not None:
             hi = max((i for i, (_, p) in enumerate(self._periods) if p.start_time <= pd.Timestamp(end)), default=hi)
         self.dates = w.SelectionRangeSlider(
-            options=labels, index=(lo, max(lo, hi)), description="dates", disabled=not self._periods,
-            layout=w.Layout(width="95%"), continuous_update=False,
+            options=labels,
+            index=(lo, max(lo, hi)),
+            description="dates",
+            disabled=not self._periods,
+            layout=w.Layout(width="95%"),
+            continuous_update=False,
         )
         self.figure_out = w.Output()
         self.table_out = w.Output()
@@ -159,7 +167,9 @@ class CompareExplorer:
         names = list(facts.mentions["name"].dropna().value_counts().index[:top_n])
         names += [n for n in entities if n not in names]
         self.group_by = w.Dropdown(options=plots.GROUP_BY, value=group_by, description="group by")
-        self.entities = w.SelectMultiple(options=names, value=tuple(entities), description="entities", rows=min(8, max(len(names), 2)))
+        self.entities = w.SelectMultiple(
+            options=names, value=tuple(entities), description="entities", rows=min(8, max(len(names), 2))
+        )
         self.figure_out = w.Output()
         for control in (self.group_by, self.entities):
             control.observe(lambda _change: self.update(), names="value")
@@ -169,7 +179,9 @@ class CompareExplorer:
 
     def update(self) -> None:
         """Redraw the heatmap for the current grouping and entities."""
-        self.figure = plots.mentions_heatmap(self.facts, group_by=self.group_by.value, entities=list(self.entities.value))
+        self.figure = plots.mentions_heatmap(
+            self.facts, group_by=self.group_by.value, entities=list(self.entities.value)
+        )
         _show(self.figure_out, self.figure)
 
     def _repr_mimebundle_(self, **kwargs):

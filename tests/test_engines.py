@@ -86,6 +86,25 @@ def test_failed_article_is_reported_and_left_out_when_skipping(articles, nlp, mo
     assert any("id1" in note for note in info.value.__notes__)
 
 
+def test_rows_that_do_not_fit_the_schema_fail_only_their_article(articles, nlp, monkeypatch):
+    from newskit.extract import pipeline
+
+    def far_past(doc):
+        if "Report 2 " not in doc.text:
+            return []
+        # Before 1677: outside what datetime64[ns] can hold.
+        return [{"text": "1300", "start": 0, "end": 4, "type": "DATE", "value": "1300", "date_start": "1300-01-01"}]
+
+    monkeypatch.setattr(pipeline, "STEPS", tuple((t, far_past if t == "timexes" else f) for t, f in pipeline.STEPS))
+    records = [dict(a, article_id=f"id{i}") for i, a in enumerate(articles[:4])]
+    result = extract_chunk(records, errors="warn")
+    assert [f["article_id"] for f in result.failures] == ["id2"]
+    assert "1300" in result.failures[0]["problem"]
+    assert result.tables["articles"].column("article_id").to_pylist() == ["id0", "id1", "id3"]
+    with pytest.raises(Exception, match="1300"):
+        extract_chunk(records, errors="raise")
+
+
 def test_get_engine_validates_its_options():
     assert isinstance(get_engine("local", n_process=2), LocalEngine)
     with pytest.raises(ParameterError, match="engine"):

@@ -47,7 +47,10 @@ def assert_same_facts(left: Facts, right: Facts) -> None:
 
 @pytest.fixture(scope="module")
 def small_articles() -> list[dict]:
-    return [dict(record, path=f"synthetic:{i}", paths=[f"synthetic:{i}"]) for i, record in enumerate(synth.iter_articles(12))]
+    return [
+        dict(record, path=f"synthetic:{i}", paths=[f"synthetic:{i}"])
+        for i, record in enumerate(synth.iter_articles(12))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +61,12 @@ def small_facts(small_articles, nlp) -> Facts:
     for record in small_articles:
         published = pd.Timestamp(record["published"])
         rows.append(
-            dict(record, published=published, article_id=article_id_for(record["text"], published), n_words=len(record["text"].split()))
+            dict(
+                record,
+                published=published,
+                article_id=article_id_for(record["text"], published),
+                n_words=len(record["text"].split()),
+            )
         )
     return newskit.extract(pd.DataFrame(rows), nlp=nlp)
 
@@ -71,23 +79,42 @@ def handmade_facts() -> Facts:
     articles = schema.frame(
         "articles",
         [
-            {"article_id": "a1", "published": "2024-03-06 14:30", "title": "Storm hits Lorvania", "paths": ["x.txt", "y.txt"],
-             "text": "Two people died.", "n_words": 3, "tone": -0.4, "tone_label": "negative"},
+            {
+                "article_id": "a1",
+                "published": "2024-03-06 14:30",
+                "title": "Storm hits Lorvania",
+                "paths": ["x.txt", "y.txt"],
+                "text": "Two people died.",
+                "n_words": 3,
+                "tone": -0.4,
+                "tone_label": "negative",
+            },
             {"article_id": "a2", "published": None, "title": None, "paths": [], "text": "Calm day.", "n_words": 2},
         ],
     )
     events = schema.frame(
         "events",
         [
-            {"article_id": "a1", "date_start": "2024-03-05", "date_end": "2024-03-05", "actors": ["Storm"],
-             "places": [], "description": "storm hit", "start": 0, "end": 16, "sentence": 0},
+            {
+                "article_id": "a1",
+                "date_start": "2024-03-05",
+                "date_end": "2024-03-05",
+                "actors": ["Storm"],
+                "places": [],
+                "description": "storm hit",
+                "start": 0,
+                "end": 16,
+                "sentence": 0,
+            },
             {"article_id": "a2", "date_start": None, "date_end": None, "actors": [], "places": ["Lorvania", "Estmark"]},
         ],
     )
     entities = schema.frame(
         "entities", [{"entity_id": "E1", "name": "Lorvania", "label": "GPE", "aliases": ["Lorvania"], "n_mentions": 1}]
     )
-    casualties = schema.frame("casualties", [{"article_id": "a1", "count": 2, "low": 2, "high": None, "outcome": "killed"}])
+    casualties = schema.frame(
+        "casualties", [{"article_id": "a1", "count": 2, "low": 2, "high": None, "outcome": "killed"}]
+    )
     return Facts.from_frames({"articles": articles, "events": events, "entities": entities, "casualties": casualties})
 
 
@@ -178,6 +205,10 @@ def test_read_facts_errors_name_the_directory_and_the_fix(tmp_path):
         read_facts(store)
     with pytest.raises(ParameterError, match="filters"):
         read_facts(store, filters={"sentence": 1})
+    store = write_facts(handmade_facts(), tmp_path / "store3")
+    next((store / "articles").glob("part-*.parquet")).write_bytes(b"not parquet")
+    with pytest.raises(StoreError, match=r"store3: damaged store.*re-run"):
+        read_facts(store)
 
 
 # --------------------------------------------------------------------------- extract_to_store
@@ -285,7 +316,8 @@ def test_killed_run_leaves_a_readable_store_that_the_next_run_completes(tmp_path
     script.write_text(KILLED_RUN, encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, str(script), str(REPO / "benchmarks" / "synth.py"), str(folder), str(store)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 120
@@ -317,3 +349,21 @@ def test_killed_run_leaves_a_readable_store_that_the_next_run_completes(tmp_path
     clean = tmp_path / "clean"
     extract_to_store(synth.read_jsonl_folder(folder), clean, chunk_size=40)
     assert_same_facts(resumed, read_facts(clean))
+
+
+def test_store_entities_match_the_pipeline_aggregation(small_facts):
+    from newskit.extract.pipeline import entities_table as pipeline_entities
+    from newskit.store import entities_table
+
+    assert len(small_facts.mentions) > 0
+    pd.testing.assert_frame_equal(entities_table(small_facts.mentions), pipeline_entities(small_facts.mentions))
+
+
+def test_reading_a_store_does_not_import_spacy(tmp_path):
+    store = write_facts(handmade_facts(), tmp_path / "store")
+    code = (
+        "import sys; from newskit.store import read_facts; "
+        f"facts = read_facts({str(store)!r}, filters={{'article_id': ['a1']}}); "
+        "assert len(facts.articles) == 1; assert 'spacy' not in sys.modules, 'spacy imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Timex", "normalise", "interval", "parse_number", "UNIT_WORDS"]
+__all__ = ["UNIT_WORDS", "Timex", "interval", "normalise", "parse_number"]
 
 LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
 
@@ -84,7 +84,12 @@ MOD_PREFIXES = (
     ("the mid", "MID"), ("the late", "END"), ("the first half of", "START"), ("the last half of", "END"),
     ("the second half of", "END"),
 )  # fmt: skip
-MOD_SUFFIXES = (("or so", "APPROX"), ("or later", "ON_OR_AFTER"), ("and beyond", "ON_OR_AFTER"), ("or earlier", "ON_OR_BEFORE"))
+MOD_SUFFIXES = (
+    ("or so", "APPROX"),
+    ("or later", "ON_OR_AFTER"),
+    ("and beyond", "ON_OR_AFTER"),
+    ("or earlier", "ON_OR_BEFORE"),
+)
 
 
 @dataclass
@@ -122,6 +127,10 @@ def holidays() -> dict[str, tuple[int, int] | tuple[int, int, int]]:
 def parse_number(words: str) -> float | None:
     """``"twenty four"`` → 24, ``"2 1/2"`` → 2.5, ``"a couple of"`` → 2, ``"1,000"`` → 1000."""
     words = words.strip().lower().replace("-", " ").replace(" of", "").replace(",", "")
+    # "a couple" is 2 and "a two day rally" 2, not 1 + 2
+    words = re.sub(
+        r"^an? (?=couple|dozen|half|hundred|thousand|score|\d|two|three|four|five|six|seven|eight|nine|ten)", "", words
+    )
     if not words:
         return None
     if re.fullmatch(r"\d+(\.\d+)?", words):
@@ -201,6 +210,7 @@ def _year_for_month(dct: dt.date, month: int, day: int | None, tense: str | None
     months ahead and a future one not more than two months back ("payable Dec. 15" in
     October is this December; "in April" said in a past clause in February is last April).
     """
+
     def distance(year: int) -> int:
         try:
             return (dt.date(year, month, day or 15) - dct).days
@@ -208,7 +218,7 @@ def _year_for_month(dct: dt.date, month: int, day: int | None, tense: str | None
             return (dt.date(year, month, 28) - dct).days
 
     candidates = [(year, distance(year)) for year in (dct.year - 1, dct.year, dct.year + 1)]
-    if tense in (PAST, None):
+    if tense in (PAST, PRESENT, None):  # news reports what happened: present tense too looks back
         candidates = [c for c in candidates if c[1] <= 62] or candidates
     elif tense == FUTURE:
         candidates = [c for c in candidates if c[1] >= -62] or candidates
@@ -266,9 +276,9 @@ def interval(value: str | None) -> tuple[dt.date, dt.date] | None:
 
 # --------------------------------------------------------------------------- the grammar
 
-_NUM = r"(?:\d+(?:[.,]\d+)?(?:\s+\d/\d)?|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|couple|half|and|single)(?:[\s-]+(?:and\s+)?(?:a\s+)?(?:one|two|three|four|five|six|seven|eight|nine|hundred|thousand|half|dozen|of))*)"  # noqa: E501
-_UNIT = r"(?P<unit>second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|century|centurie|millenni(?:um|a)|weekend)s?"  # noqa: E501
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
+_NUM = r"(?:\d+(?:[.,]\d+)?(?:\s+\d/\d)?|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|couple|half|and|single)(?:[\s-]+(?:and\s+)?(?:a\s+)?(?:one|two|three|four|five|six|seven|eight|nine|hundred|thousand|half|dozen|of))*)"
+_UNIT = r"(?P<unit>second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|century|centurie|millenni(?:um|a)|weekend)s?"
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAY = r"(?P<weekday>(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?)s?\.?"
 _YEAR = r"(?P<year>1[0-9]{3}|20[0-9]{2})"
 _PART = r"(?P<part>morning|afternoon|evening|night|overnight|midday|noon)"
@@ -283,11 +293,13 @@ def _clean(text: str) -> str:
 
 def _strip_mod(text: str) -> tuple[str, str | None]:
     mod = None
+    if " or so " in text:  # "a week or so ago"
+        text, mod = text.replace(" or so ", " "), "APPROX"
     for cue, cue_mod in MOD_SUFFIXES:
         if text.endswith(" " + cue):
             text, mod = text[: -len(cue) - 1].strip(), cue_mod
     for cue, cue_mod in MOD_PREFIXES:
-        if text.startswith(cue + " ") or (cue in ("mid",) and text.startswith("mid-")):
+        if text.startswith((cue + " ", cue + "-")):
             rest = text[len(cue) :].lstrip(" -")
             # "early" alone is FUTURE/PAST wording, "some time" is not a mod
             if rest and not (cue == "some" and rest.split()[0] in ("time", "day", "point")):
@@ -302,6 +314,8 @@ class _Context:
         self.dct = dct
         self.tense = tense
         self.focus_quarter = focus_quarter
+        self.quarter_context = False
+        self.after_amount = False
 
 
 def normalise(
@@ -311,6 +325,7 @@ def normalise(
     tense: str | None = None,
     focus_quarter: tuple[int, int] | None = None,
     quarter_context: bool = False,
+    after_amount: bool = False,
 ) -> Timex | None:
     """Normalise one time expression.
 
@@ -321,7 +336,8 @@ def normalise(
             the expression (decides which Monday "on Monday" is).
         focus_quarter: ``(year, quarter)`` of the fiscal quarter the text reports on, if any
             ("a year earlier" in an earnings report means that quarter a year before).
-        quarter_context: The sentence talks about quarters.
+        quarter_context: The text talks about fiscal quarters.
+        after_amount: The expression follows an amount ("15 a year"), which makes ``a year`` a SET.
 
     Returns:
         A :class:`Timex`, or None when the words are not a time expression newskit knows.
@@ -339,6 +355,7 @@ def normalise(
     core, mod = _strip_mod(clean)
     ctx = _Context(dct, tense, focus_quarter)
     ctx.quarter_context = quarter_context
+    ctx.after_amount = after_amount
     for rule in _RULES:
         found = rule(core, ctx)
         if found is not None:
@@ -358,9 +375,9 @@ def _x(dct: dt.date | None, value: str, placeholder: str) -> str:
 
 
 def _ref(core: str, ctx: _Context) -> Timex | None:
-    present = r"now|right now|just now|currently|current|presently|at present|at the moment|these days|nowadays|today's|the present|present|this time|the moment|at this point"  # noqa: E501
-    past = r"recently|recent|more recently|lately|previously|formerly|earlier|once|the past|in the past|past|in recent years|recent years|past years|the old days|then current|then-current|the time|that time|at the time|the other day|one time|so far|yet|already|ago|long ago|years ago|some time ago|some years ago|several years ago|a while ago|a few years ago|before"  # noqa: E501
-    future = r"the future|future|in the future|the near future|soon|shortly|the near term|the short term|the long term|the long run|the coming months|coming months|coming years|the coming years|later|eventually|a later date|some day|someday|as soon as possible|the years ahead|future quarters|coming quarters|from time to time|next"  # noqa: E501
+    present = r"now|right now|just now|currently|current|presently|at present|at the moment|these days|nowadays|today's|the present|present|this time|the moment|at this point"
+    past = r"recently|recent|more recently|lately|previously|formerly|earlier|once|the past|in the past|past|in recent years|recent years|past years|the old days|then current|then-current|the time|that time|at the time|the other day|one time|so far|yet|already|ago|long ago|years ago|some time ago|some years ago|several years ago|a while ago|a few years ago|before"
+    future = r"the future|future|in the future|the near future|soon|shortly|the near term|the short term|the long term|the long run|the coming months|coming months|coming years|the coming years|later|eventually|a later date|some day|someday|as soon as possible|the years ahead|future quarters|coming quarters|from time to time|next"
     if re.fullmatch(present, core):
         return Timex("DATE", "PRESENT_REF")
     if re.fullmatch(past, core):
@@ -378,7 +395,9 @@ def _sets(core: str, ctx: _Context) -> Timex | None:
     }  # fmt: skip
     if core in adverbs:
         return Timex("SET", adverbs[core])
-    match = re.fullmatch(rf"(?:every|each|per)\s+(?:other\s+)?(?:(?P<n>\w+)\s+)?{_UNIT}", core)
+    match = re.fullmatch(rf"(?:every|each|per|a)\s+(?:other\s+)?(?:(?P<n>\w+)\s+)?{_UNIT}", core)
+    if match and core.startswith("a ") and not ctx.after_amount:
+        match = None  # "a year" is a duration unless it follows an amount ("15 a year")
     if match and (match["n"] is None or parse_number(match["n"]) is not None):
         unit, time_unit, mult = UNIT_WORDS[match["unit"].rstrip("s")]
         if unit == "WE":
@@ -387,18 +406,20 @@ def _sets(core: str, ctx: _Context) -> Timex | None:
         return Timex("SET", f"P{'T' if time_unit else ''}{_fmt_number(n)}{unit}")
     match = re.fullmatch(rf"(?:every|each)\s+{_WEEKDAY}(?:\s+{_PART})?", core)
     if match:
-        day = WEEKDAYS[re.sub(r"s?\.?$", "", match["weekday"]) if match["weekday"] not in WEEKDAYS else match["weekday"]]
+        day = WEEKDAYS[
+            re.sub(r"s?\.?$", "", match["weekday"]) if match["weekday"] not in WEEKDAYS else match["weekday"]
+        ]
         part = f"T{PARTS_OF_DAY[match['part']]}" if match["part"] else ""
         return Timex("SET", f"XXXX-WXX-{day}{part}")
     match = re.fullmatch(rf"(?:every|each)\s+{_MONTH}", core)
     if match:
         return Timex("SET", f"XXXX-{MONTHS[match['month'].rstrip('.')]:02d}")
-    match = re.fullmatch(rf"(?:every|each)\s+(?P<season>spring|summer|fall|autumn|winter)", core)
+    match = re.fullmatch(r"(?:every|each)\s+(?P<season>spring|summer|fall|autumn|winter)", core)
     if match:
         return Timex("SET", f"XXXX-{SEASONS[match['season']]}")
     match = re.fullmatch(rf"{_WEEKDAY}\s+{_PART}s", core)  # "Tuesday nights": every Tuesday night
     if match:
-        day = WEEKDAYS[match["weekday"].rstrip(".")] if match["weekday"].rstrip(".") in WEEKDAYS else None
+        day = WEEKDAYS.get(match["weekday"].rstrip("."))
         if day:
             return Timex("SET", f"XXXX-WXX-{day}T{PARTS_OF_DAY[match['part']]}")
     return None
@@ -421,7 +442,10 @@ def _clock(core: str) -> str | None:
         return "12:00"
     if core == "midnight":
         return "24:00"
-    match = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?|o'clock|gmt|utc|[a-z]{2,3}t)?(?:\s+(?:[a-z]{2,3}t|gmt|utc|local time))?", core)  # noqa: E501
+    match = re.fullmatch(
+        r"(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?|o'clock|gmt|utc|[a-z]{2,3}t)?(?:\s+(?:[a-z]{2,3}t|gmt|utc|local time))?",
+        core,
+    )
     if not match or not (match[2] or match[3]):
         return None
     hour, minute = int(match[1]), int(match[2] or 0)
@@ -497,14 +521,32 @@ def _day_value(words: str, ctx: _Context) -> str | None:
         ctx.tense = saved
         return value
     found = _calendar_date(words, ctx)
-    if found is not None and found.type == "DATE" and found.value and re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", found.value):
+    if (
+        found is not None
+        and found.type == "DATE"
+        and found.value
+        and re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", found.value)
+    ):
         return found.value
     return None
 
 
 def _calendar_date(core: str, ctx: _Context) -> Timex | None:
     """Absolute or partial calendar dates: ``Aug. 7, 1998``, ``July 1997``, ``1990``, ``Sept. 30``."""
-    match = re.fullmatch(rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|{_MONTH.replace('month', 'month2')}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)(?:,?\s+{_YEAR})?", core)  # noqa: E501
+    prefixed = re.match(r"(last|next|this|on)\s+(?=[a-z]{3}\.?\s+\d|\d)", core)
+    if prefixed and prefixed[1] in ("last", "next"):
+        # "last Oct. 23": the most recent (or, for "next", the coming) such day
+        saved = ctx.tense
+        ctx.tense = PAST if prefixed[1] == "last" else FUTURE
+        found = _calendar_date(core[prefixed.end() :], ctx)
+        ctx.tense = saved
+        return found
+    if prefixed:
+        core = core[prefixed.end() :]
+    match = re.fullmatch(
+        rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|{_MONTH.replace('month', 'month2')}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)(?:,?\s+{_YEAR})?",
+        core,
+    )
     if match:
         month = MONTHS[(match["month"] or match["month2"]).rstrip(".")]
         day = int(match["d1"] or match["d2"])
@@ -522,7 +564,9 @@ def _calendar_date(core: str, ctx: _Context) -> Timex | None:
             return Timex("DATE", dt.date(year, month, day).isoformat(), anchored=True)
         except ValueError:
             return None
-    match = re.fullmatch(rf"(?P<y1>\d{{4}})-(?P<m1>\d{{2}})-(?P<d1>\d{{2}})|(?P<m2>\d{{1,2}})/(?P<d2>\d{{1,2}})/(?P<y2>\d{{2,4}})", core)  # noqa: E501
+    match = re.fullmatch(
+        r"(?P<y1>\d{4})-(?P<m1>\d{2})-(?P<d1>\d{2})|(?P<m2>\d{1,2})/(?P<d2>\d{1,2})/(?P<y2>\d{2,4})", core
+    )
     if match:
         year = int(match["y1"] or match["y2"])
         year = year + (1900 if year >= 50 else 2000) if year < 100 else year
@@ -531,13 +575,14 @@ def _calendar_date(core: str, ctx: _Context) -> Timex | None:
         except ValueError:
             return None
         return Timex("DATE", day.isoformat())
-    match = re.fullmatch(rf"(?:(?:last|this|next|in|of)\s+)?{_MONTH}(?:,?\s+(?:of\s+)?{_YEAR})?(?:\s+(?P<rel>this|last|next) year)?", core)  # noqa: E501
+    match = re.fullmatch(
+        rf"(?:(?:last|this|next|in|of)\s+)?{_MONTH}(?:,?\s+(?:of\s+)?{_YEAR})?(?:\s+(?P<rel>this|last|next) year)?",
+        core,
+    )
     if match:
         month = MONTHS[match["month"].rstrip(".")]
         if match["year"]:
             return Timex("DATE", f"{match['year']}-{month:02d}")
-        if core == "may":
-            return None  # the modal verb, not the month
         first = core.split()[0]
         if ctx.dct is None:
             return Timex("DATE", f"XXXX-{month:02d}", anchored=True)
@@ -555,7 +600,9 @@ def _calendar_date(core: str, ctx: _Context) -> Timex | None:
     match = re.fullmatch(rf"(?:(?:fiscal|calendar|fy|the year|model year|in)\s+)?(?:'|fy)?{_YEAR}", core)
     if match:
         return Timex("DATE", match["year"])
-    match = re.fullmatch(r"(?:in\s+)?(?P<c>nineteen|twenty)\s+(?:hundred\s+(?:and\s+)?)?(?P<rest>[a-z]+(?:[\s-][a-z]+)?)", core)
+    match = re.fullmatch(
+        r"(?:in\s+)?(?P<c>nineteen|twenty)\s+(?:hundred\s+(?:and\s+)?)?(?P<rest>[a-z]+(?:[\s-][a-z]+)?)", core
+    )
     if match:
         rest = parse_number(match["rest"])
         if rest is not None and 0 < rest < 100 and float(rest).is_integer():
@@ -578,14 +625,28 @@ def _decade_century(core: str, ctx: _Context) -> Timex | None:
         if match["yy"]:
             return Timex("DATE", f"19{match['yy']}")
         return Timex("DATE", f"{match['c']}{match['d']}")
-    nineties = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8, "nineties": 9}
-    match = re.fullmatch(r"(?:the\s+)?(?:nineteen[\s-])?(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)", core)
+    nineties = {
+        "twenties": 2,
+        "thirties": 3,
+        "forties": 4,
+        "fifties": 5,
+        "sixties": 6,
+        "seventies": 7,
+        "eighties": 8,
+        "nineties": 9,
+    }
+    match = re.fullmatch(
+        r"(?:the\s+)?(?:nineteen[\s-])?(?P<w>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)",
+        core,
+    )
     if match:
         return Timex("DATE", f"19{nineties[match['w']]}")
     match = re.fullmatch(r"(?:the\s+)?(?:(?P<h>first|second|last)\s+half\s+of\s+the\s+)'?(?P<yy>\d)0'?s", core)
     if match:
         return Timex("DATE", f"19{match['yy']}", mod="START" if match["h"] == "first" else "END")
-    match = re.fullmatch(r"(?:the\s+|a\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)\s+century|(?:the\s+)?(?P<w>\w+(?:-\w+)?)\s+century", core)
+    match = re.fullmatch(
+        r"(?:the\s+|a\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)\s+century|(?:the\s+)?(?P<w>\w+(?:-\w+)?)\s+century", core
+    )
     if match:
         n = int(match["n"]) if match["n"] else ORDINALS.get(match["w"]) if match["w"] not in ("last", "final") else None
         if match["w"] in ("this", "the", "current"):
@@ -615,11 +676,34 @@ def _relative_calendar(core: str, ctx: _Context) -> Timex | None:
         anchored = not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) or dct is not None
         if re.search(r"\d{4}-\d{2}-\d{2}|X", day):
             return Timex("DATE", day, anchored=anchored)
-    shift = {"last": -1, "past": -1, "previous": -1, "this": 0, "the current": 0, "current": 0, "next": 1, "coming": 1, "the coming": 1, "the following": 1, "the next": 1, "the past": -1, "the last": -1, "the": 0, "that": 0, "the same": 0, "this past": -1}  # noqa: E501
-    match = re.fullmatch(r"(?P<rel>last|past|previous|this|the current|current|next|the coming|coming|the following|the next|the past|the last|this past|the|that|the same|the latest|latest|the most recent|the recent)\s+(?:fiscal\s+)?(?P<unit>year|month|week|weekend|quarter|period|season|spring|summer|fall|autumn|winter|half)", core)  # noqa: E501
+    shift = {
+        "last": -1,
+        "past": -1,
+        "previous": -1,
+        "this": 0,
+        "the current": 0,
+        "current": 0,
+        "next": 1,
+        "coming": 1,
+        "the coming": 1,
+        "the following": 1,
+        "the next": 1,
+        "the past": -1,
+        "the last": -1,
+        "the": 0,
+        "that": 0,
+        "the same": 0,
+        "this past": -1,
+    }
+    match = re.fullmatch(
+        r"(?P<rel>last|past|previous|this|the current|current|next|the coming|coming|the following|the next|the past|the last|this past|the|that|the same|the latest|latest|the most recent|the recent)\s+(?:fiscal\s+)?(?P<unit>year|month|week|weekend|quarter|period|season|spring|summer|fall|autumn|winter|half)",
+        core,
+    )
     if match:
         rel, unit = match["rel"], match["unit"]
-        if rel in ("the latest", "latest", "the most recent", "the recent") or (unit == "period" and rel in ("the", "this")):
+        if rel in ("the latest", "latest", "the most recent", "the recent") or (
+            unit == "period" and rel in ("the", "this")
+        ):
             if unit in ("quarter", "period"):
                 return _quarter_value(ctx, None, latest=True)
             return None
@@ -641,8 +725,10 @@ def _relative_calendar(core: str, ctx: _Context) -> Timex | None:
             suffix = "-WE" if unit == "weekend" else ""
             if dct is None:
                 return Timex("DATE", f"XXXX-WXX{suffix}", anchored=True)
-            if unit == "weekend" and rel in ("the", "this", "that") and ctx.tense == PAST and dct.isoweekday() < 6:
-                delta = -1
+            if unit == "weekend" and rel in ("the", "that") and ctx.tense == PAST and dct.isoweekday() < 6:
+                delta = (
+                    -1
+                )  # "over the weekend" said on a weekday: the one just gone ("this weekend" keeps the DCT's week)
             return Timex("DATE", _iso_week(dct + dt.timedelta(weeks=delta)) + suffix, anchored=True)
         if unit == "quarter":
             if rel in ("the", "that", "the same"):
@@ -660,15 +746,22 @@ def _relative_calendar(core: str, ctx: _Context) -> Timex | None:
         if unit in SEASONS:
             return _season_value(ctx, SEASONS[unit], delta if rel not in ("the", "that") else None)
         return None
-    match = re.fullmatch(r"(?:the\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+of\s+(?P<year>\d{4})|\s+(?P<year2>\d{4}))?", core)  # noqa: E501
+    match = re.fullmatch(
+        r"(?:the\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+of\s+(?P<year>\d{4})|\s+(?P<year2>\d{4}))?", core
+    )
     if match:
         year = match["year"] or match["year2"]
         if year:
             return Timex("DATE", f"{year}-{SEASONS[match['season']]}")
         return _season_value(ctx, SEASONS[match["season"]], None)
-    match = re.fullmatch(r"(?:the\s+|its\s+|their\s+|a\s+)?(?:(?P<rel>last|this|next|this year's|last year's|next year's|fiscal|the fiscal|calendar)\s+)?(?:fiscal\s+|fiscal-)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:[\s-]+(?:fiscal\s+)?)(?:quarter|qtr|period)(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<year>\d{4}))?", core)  # noqa: E501
+    match = re.fullmatch(
+        r"(?:the\s+|its\s+|their\s+|a\s+)?(?:(?P<rel>last|this|next|this year's|last year's|next year's|fiscal|the fiscal|calendar)\s+)?(?:fiscal\s+|fiscal-)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?:[\s-]+(?:fiscal\s+)?)(?:quarter|qtr|period)(?:\s+(?:of\s+)?(?:fiscal\s+)?(?P<year>\d{4}))?",
+        core,
+    )
     if match is None:
-        match = re.fullmatch(r"(?:fiscal\s+)?(?P<year>\d{4})(?:'s)?\s+(?P<ord>first|second|third|fourth)[\s-]+quarter(?P<rel>)", core)
+        match = re.fullmatch(
+            r"(?:fiscal\s+)?(?P<year>\d{4})(?:'s)?\s+(?P<ord>first|second|third|fourth)[\s-]+quarter(?P<rel>)", core
+        )
     if match:
         quarter = ORDINALS[match["ord"]]
         if match["year"]:
@@ -676,7 +769,10 @@ def _relative_calendar(core: str, ctx: _Context) -> Timex | None:
         rel = (match["rel"] or "").replace(" year's", "")
         year_delta = {"last": -1, "next": 1, "this": 0}.get(rel)
         return _quarter_value(ctx, quarter, year_delta=year_delta)
-    match = re.fullmatch(r"(?:the\s+)?(?:(?P<rel>last|this|next)\s+year's\s+)?(?P<ord>first|second|1st|2nd|last|latter)\s+half(?:\s+of\s+(?:(?P<year>\d{4})|(?P<rel2>this|last|next) year|the year))?", core)  # noqa: E501
+    match = re.fullmatch(
+        r"(?:the\s+)?(?:(?P<rel>last|this|next)\s+year's\s+)?(?P<ord>first|second|1st|2nd|last|latter)\s+half(?:\s+of\s+(?:(?P<year>\d{4})|(?P<rel2>this|last|next) year|the year))?",
+        core,
+    )
     if match:
         half = 1 if match["ord"] in ("first", "1st") else 2
         if match["year"]:
@@ -686,7 +782,10 @@ def _relative_calendar(core: str, ctx: _Context) -> Timex | None:
         year = dct.year + {"last": -1, "next": 1, "this": 0, None: 0}[match["rel"] or match["rel2"]]
         return Timex("DATE", f"{year}-H{half}", anchored=True)
     # "year-ago", "a year earlier", "the year-ago quarter", "the year-earlier period": comparisons a year back
-    if re.fullmatch(r"(?:the\s+|a\s+)?(?:comparable\s+|same\s+)?(?:year[- ]ago|year[- ]earlier|a year (?:ago|earlier|before)|the year before|the previous year|the prior year|the prior-year|prior-year|the corresponding period(?: (?:a|last) year)?|the same period(?: (?:a|last) year)?)(?:\s+(?:quarter|period|third quarter|fourth quarter|second quarter|first quarter|level|results))?", core):  # noqa: E501
+    if re.fullmatch(
+        r"(?:the\s+|a\s+)?(?:comparable\s+|same\s+)?(?:year[- ]ago|year[- ]earlier|a year (?:ago|earlier|before)|the year before|the previous year|the prior year|the prior-year|prior-year|the corresponding period(?: (?:a|last) year)?|the same period(?: (?:a|last) year)?)(?:\s+(?:quarter|period|third quarter|fourth quarter|second quarter|first quarter|level|results))?",
+        core,
+    ):
         if ctx.quarter_context or "quarter" in core:
             base = ctx.focus_quarter or (_latest_quarter(dct) if dct else None)
             if base is None:
@@ -694,7 +793,10 @@ def _relative_calendar(core: str, ctx: _Context) -> Timex | None:
             return Timex("DATE", f"{base[0] - 1}-Q{base[1]}", anchored=True)
         return Timex("DATE", _x(dct, str(dct.year - 1) if dct else "", "XXXX"), anchored=True)
     # "two years ago", "three weeks earlier", "a decade ago"
-    match = re.fullmatch(rf"(?P<n>{_NUM}|few|several|many|some)\s+(?:more\s+)?{_UNIT}\s+(?P<dir>ago|earlier|before|back|later|from now|hence|since)", core)  # noqa: E501
+    match = re.fullmatch(
+        rf"(?P<n>{_NUM}|few|several|many|some)\s+(?:more\s+)?{_UNIT}\s+(?P<dir>ago|earlier|before|back|later|from now|hence|since)",
+        core,
+    )
     if match:
         return _ago(match, ctx)
     # "earlier this year/month/week", "later this year"
@@ -742,7 +844,13 @@ def _season_value(ctx: _Context, season: str, delta: int | None) -> Timex:
     year = dct.year
     if delta is not None and delta != 0:
         # "last fall": the most recent such season that has begun before the DCT
-        year = dct.year if (first <= dct.month and delta < 0) else dct.year - 1 if delta < 0 else dct.year + (first <= dct.month)
+        year = (
+            dct.year
+            if (first <= dct.month and delta < 0)
+            else dct.year - 1
+            if delta < 0
+            else dct.year + (first <= dct.month)
+        )
     elif ctx.tense == PAST and first > dct.month:
         year -= 1
     return Timex("DATE", f"{year}-{season}", anchored=True)
@@ -778,18 +886,32 @@ def _ago(match: re.Match, ctx: _Context) -> Timex:
 
 def _duration(core: str, ctx: _Context) -> Timex | None:
     """``two days``, ``the past 20 years``, ``a year and a half``, ``five-hour``, ``years``, ``the first nine months``."""
-    match = re.fullmatch(r"(?:in\s+)?(?:the\s+)?(?:recent|coming|next few|past few|last few)\s+(?P<unit>days|weeks|months|hours|quarters)|(?:the\s+)?(?P<unit2>days|weeks|months) ahead", core)  # noqa: E501
+    match = re.fullmatch(
+        r"(?:in\s+)?(?:the\s+)?(?:recent|coming|next few|past few|last few)\s+(?P<unit>days|weeks|months|hours|quarters)|(?:the\s+)?(?P<unit2>days|weeks|months) ahead",
+        core,
+    )
     if match:
         unit, time_unit, _ = UNIT_WORDS[(match["unit"] or match["unit2"]).rstrip("s")]
         return Timex("DURATION", f"P{'T' if time_unit else ''}X{unit}")
     core = re.sub(r"^(?:for|over|during|in|of)\s+", "", core)
     core = re.sub(r"\s+(?:long|later|straight|running|in a row|old)$", "", core)
-    core = re.sub(r"^(?:the|a|an|its|their|his|her)\s+(?=(?:past|last|next|first|coming|previous|final|following|preceding|entire|whole|full|same|initial)\s)", "", core)  # noqa: E501
-    core = re.sub(r"^(?:past|last|next|first|coming|previous|final|following|preceding|entire|whole|full|initial|more|additional|further|other)\s+", "", core)  # noqa: E501
+    core = re.sub(
+        r"^(?:the|a|an|its|their|his|her)\s+(?=(?:past|last|next|first|coming|previous|final|following|preceding|entire|whole|full|same|initial)\s)",
+        "",
+        core,
+    )
+    core = re.sub(
+        r"^(?:past|last|next|first|coming|previous|final|following|preceding|entire|whole|full|initial|more|additional|further|other)\s+",
+        "",
+        core,
+    )
     core = re.sub(r"^(?:the|its|their|his|her)\s+(?=\S+\s+\S)", "", core)
     core = re.sub(r"\s+(?:more|additional|straight|consecutive)\s+", " ", core)
     core = core.replace("-", " ")
-    match = re.fullmatch(rf"(?P<n>{_NUM}|few|several|many|some|a few|the|a couple of|couple of|numerous|the past|a number of)?\s*(?:more\s+|consecutive\s+|straight\s+|full\s+|long\s+|trading\s+|business\s+|working\s+|calendar\s+|fiscal\s+)?{_UNIT}(?:\s+and\s+(?:a\s+)?half)?(?:\s+(?:or\s+so|or\s+(?:two|three|more|longer|a\s+\w+|\w+\s+\w+s?)|period|term|stretch|span|run|old|long|window|time))?", core)  # noqa: E501
+    match = re.fullmatch(
+        rf"(?P<n>{_NUM}|few|several|many|some|a few|the|a couple of|couple of|numerous|the past|a number of)?\s*(?:more\s+|consecutive\s+|straight\s+|full\s+|long\s+|trading\s+|business\s+|working\s+|calendar\s+|fiscal\s+)?{_UNIT}(?:\s+and\s+(?:a\s+)?half)?(?:\s+(?:or\s+so|or\s+(?:two|three|more|longer|a\s+\w+|\w+\s+\w+s?)|period|term|stretch|span|run|old|long|window|time))?",
+        core,
+    )
     if not match:
         return None
     unit_word = match["unit"].replace("centurie", "century").replace("millennia", "millennium")
@@ -847,7 +969,11 @@ def _holiday(core: str, ctx: _Context) -> Timex | None:
         first = dt.date(year, month, 1)
         day = first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
     if match["year"] is None and ctx.dct is not None and ctx.tense != FUTURE and day > ctx.dct:
-        return _holiday(f"last {match['name']}", ctx) if match["rel"] is None else Timex("DATE", day.isoformat(), anchored=True)
+        return (
+            _holiday(f"last {match['name']}", ctx)
+            if match["rel"] is None
+            else Timex("DATE", day.isoformat(), anchored=True)
+        )
     return Timex("DATE", day.isoformat(), anchored=match["year"] is None)
 
 
@@ -883,4 +1009,14 @@ def _compound(core: str, ctx: _Context) -> Timex | None:
     return None
 
 
-_RULES = (_ref, _sets, _decade_century, _calendar_date, _time_of_day, _relative_calendar, _holiday, _compound, _duration)
+_RULES = (
+    _ref,
+    _sets,
+    _decade_century,
+    _calendar_date,
+    _time_of_day,
+    _relative_calendar,
+    _holiday,
+    _compound,
+    _duration,
+)

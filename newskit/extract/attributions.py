@@ -77,15 +77,16 @@ def extract_attributions(doc: Doc) -> list[dict]:
     Returns:
         One row per attribution, in text order.
     """
-    quotes = find_quotes(doc.text)
+    text = doc.text  # built anew on every access: read it once
+    quotes = find_quotes(text)
     found = _verb_attributions(doc, quotes)
     found += _phrase_attributions(doc)
     found = _drop_nested(found)
     found = _split_quote_dominant(doc, found, quotes)
-    found += _orphan_quotes(doc, found, quotes)
+    found += _orphan_quotes(doc, text, found, quotes)
     found.sort(key=lambda f: f.content)
     resolver = _Resolver(doc)
-    return [_row(doc, f, resolver) for f in found]
+    return [_row(doc, text, f, resolver) for f in found]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,14 +307,14 @@ def _split_quote_dominant(doc: Doc, found: list[_Found], quotes: list[Quote]) ->
     return result
 
 
-def _orphan_quotes(doc: Doc, found: list[_Found], quotes: list[Quote]) -> list[_Found]:
+def _orphan_quotes(doc: Doc, text: str, found: list[_Found], quotes: list[Quote]) -> list[_Found]:
     """Direct quotations no reporting verb claimed, with the speaker of a neighbouring sentence."""
     claimed = [f.content for f in found]
     orphans = []
     for quote in quotes:
         if any(start < quote.end and quote.start < end for start, end in claimed):
             continue
-        if len(doc.text[quote.inner_start : quote.inner_end].split()) < ORPHAN_QUOTE_MIN_WORDS:
+        if len(text[quote.inner_start : quote.inner_end].split()) < ORPHAN_QUOTE_MIN_WORDS:
             continue  # scare quotes and titles, not speech
         speaker = _neighbour_speaker(doc, quote, found)
         orphans.append(
@@ -476,8 +477,7 @@ def _strip_possessive(text: str) -> str:
     return text
 
 
-def _row(doc: Doc, found: _Found, resolver: _Resolver) -> dict:
-    text = doc.text
+def _row(doc: Doc, text: str, found: _Found, resolver: _Resolver) -> dict:
     source_id = resolver.source(found)
     target_id = resolver.target(found)
     row = {

@@ -19,9 +19,17 @@ The extractor reads the dependency parse the way a reader reads a toll:
 * **What happened**: cue words and phrases (lexicon ``casualty_cues.txt``, plus
   ``pronounced dead``, ``lost their lives``, ``shot to death``, ``fatally shot``,
   ``succumbed to``, ``in critical condition``, ``taken to the hospital``, ``suffered a
-  gunshot wound``, ``the death toll rose to 12``, ``a fatal shooting``). Modal, attempted
-  and future cues (``could have been killed``, ``attempted murder``, ``threatened to kill``)
-  are not tolls.
+  gunshot wound``, ``the death toll rose to 12``, ``a fatal shooting``, ``a murder-suicide``
+  (2 killed)). Modal, attempted and future cues (``could have been killed``, ``attempted
+  murder``, ``threatened to kill``) are not tolls, and neither are running totals
+  (``214 people have been killed so far this year``, ``the city's 20th homicide in 2014``):
+  sentences stating them give no rows.
+* **Once per person**: within a sentence, one row per victim and outcome (killed beats
+  injured); a pronoun or a repeated singular noun (``Man shot … a man was shot`` where a
+  headline runs into the first sentence) is the person already counted, unless marked as
+  someone else (``another man``, ``a second victim``).
+* A reported fatal event with no figure (``a fatal shooting``, ``a homicide``) is one death
+  when the article gives no other death toll.
 
 Being *shot* (or struck, or taken to hospital, or in critical condition) does not say
 whether the person lived. Within an article, such a person counts as **injured** only
@@ -44,7 +52,7 @@ from .. import schema
 from ._doc import mention_spans, sentence_of
 from .numbers import parse_amount, read_lexicon
 
-__all__ = ["extract_casualties", "casualty_summary", "SUMMARY_OUTCOMES"]
+__all__ = ["SUMMARY_OUTCOMES", "casualty_summary", "extract_casualties"]
 
 #: The outcomes :func:`casualty_summary` totals.
 SUMMARY_OUTCOMES: tuple[str, ...] = ("killed", "injured")
@@ -52,7 +60,6 @@ SUMMARY_OUTCOMES: tuple[str, ...] = ("killed", "injured")
 _PRONOUNS_ONE = {"he", "she", "him", "her", "himself", "herself", "i", "me", "myself"}
 _PRONOUNS_MANY = {"they", "them", "themselves", "we", "us"}
 _ZERO_WORDS = {"nobody", "none", "noone"}
-_SINGULAR_DETERMINERS = {"a", "an", "one", "the", "this", "that", "another", "his", "her", "their", "its", "my", "our"}
 _MODALS = {"could", "would", "might", "may", "should", "can", "must", "will", "'ll", "’ll", "wo", "shall"}
 _ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "last"}
 _ANOTHER = {"another", "second", "third", "fourth", "other"}
@@ -69,6 +76,15 @@ _FATAL_NOUNS = {"homicide", "murder", "slaying", "killing"}
 _FATAL_ADJECTIVES = {"fatal", "deadly"}
 _DEATH_NOUNS = {"death": "killed", "fatality": "killed", "injury": "injured", "casualty": "injured"}
 _PRIORITY = {"killed": 0, "injured": 1, "shot": 2}
+# Nouns a killing or injury cue can have without meaning people (`the bill died in committee`).
+_NOT_PEOPLE = {
+    "time", "year", "month", "week", "day", "hour", "minute", "round", "shot", "bullet", "car", "vehicle", "house",
+    "home", "bill", "plan", "proposal", "deal", "measure", "project", "engine", "battery", "phone", "idea", "company",
+    "business", "dream", "motion", "amendment", "talk", "conversation", "fire", "light", "power", "economy", "market",
+    "chance", "hope", "season", "career", "story", "investigation", "case", "program", "campaign", "crop", "tree",
+}  # fmt: skip
+# `left two dead`, `found him dead`, `pronounced him dead`: the object is the victim.
+_PLACING_VERBS = {"leave", "find", "pronounce", "declare", "confirm", "report", "list"}
 _NUMBER_GLUE = {"million", "thousand", "hundred", "to", "-", "and", "or", "of"}
 # Amounts without a figure that can stand for people (`dozens of people were hurt`).
 _VAGUE_VICTIMS = {"dozens", "hundreds", "thousands", "scores", "several", "dozen", "millions", "tens"}
@@ -118,7 +134,8 @@ def _subject(verb: Token) -> list[Token]:
             return [subject]
         if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
             return [verb.head]
-        if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
+        # A reported clause (`police say a woman has died`, ccomp) has its own subject: no climbing.
+        if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
             if verb.dep_ == "advcl" and verb.tag_ == "VBG":
                 return []  # `..., killing two`: the victims are the object
             verb = verb.head
@@ -148,15 +165,19 @@ def _not_real(cue: Token) -> bool:
         if child.dep_ == "auxpass" and child.lower_ == "be" and any(c.lower_ == "to" for c in cue.children):
             return True
     head = cue.head
+    # `could have been shot dead`: the modal sits on the verb the adjective completes.
+    completes_verb = (
+        cue.pos_ == "ADJ" and cue.dep_ in ("oprd", "acomp", "xcomp", "advmod") and head.pos_ in ("VERB", "AUX")
+    )
+    if completes_verb and any(c.dep_ == "aux" and (c.lower_ in _MODALS or c.lower_ == "to") for c in head.children):
+        return True
     while cue.dep_ == "conj" and head.pos_ in ("VERB", "AUX") and head is not cue:
         if any(c.dep_ == "aux" and (c.lower_ in _MODALS or c.lower_ == "to") for c in head.children):
             return True
         cue, head = head, head.head
     if cue.dep_ in ("xcomp", "ccomp", "advcl") and head.lemma_ in _NOT_REAL_HEADS:
         return True
-    if any(c.lemma_ in ("attempt", "attempted") and c.dep_ in ("amod", "compound") for c in cue.children):
-        return True
-    return False
+    return any(c.lemma_ in ("attempt", "attempted") and c.dep_ in ("amod", "compound") for c in cue.children)
 
 
 def _negated(cue: Token) -> bool:
@@ -168,7 +189,7 @@ def _expand(victims: list[Token]) -> list[Token]:
     out: list[Token] = []
     for victim in victims:
         for token in [victim, *victim.conjuncts]:
-            if token not in out and token.i >= victim.i:
+            if token not in out:
                 out.append(token)
     return out
 
@@ -190,10 +211,15 @@ def _is_person(token: Token) -> bool:
     return token.ent_type_ == "NORP"
 
 
-def _is_head_count(number: Token) -> bool:
-    """A number that can count people: not a year, a date, a code or an amount of money."""
+def _is_head_count(number: Token, *, modifies_person: bool = False) -> bool:
+    """A number that can count people: not a year, a date, a code or an amount of money.
+
+    spaCy sometimes reads `between 10 and 15 people` as a DATE; a number modifying a
+    person noun is trusted over that label.
+    """
     text = number.text
-    if number.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY") or "_" in text:
+    labels = ("MONEY", "PERCENT", "QUANTITY") if modifies_person else ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY")
+    if number.ent_type_ in labels or "_" in text:
         return False
     if text.isdigit() and (len(text) > 4 or (len(text) == 4 and text[:2] in ("19", "20"))):
         return False  # `20140214`, `2014`: a code or a year
@@ -203,7 +229,7 @@ def _is_head_count(number: Token) -> bool:
 def _number_child(noun: Token) -> Token | None:
     for child in noun.children:
         if child.dep_ in ("nummod", "quantmod") and child.i < noun.i and (child.like_num or child.pos_ == "NUM"):
-            if not _is_head_count(child):
+            if not _is_head_count(child, modifies_person=True):
                 continue
             # `23-year-old`: a number glued by hyphens to the next word is an age, not a count.
             following = noun.doc[child.i + 1 : child.i + 4]
@@ -238,9 +264,19 @@ def _amount_of(token: Token):
     return count, low, high, amount.mod
 
 
-def _count_and_group(victim: Token, mentions) -> tuple | None:
-    """(count, low, high, mod, group, entity_id) for a victim token; None if it is not a person."""
-    if not _is_person(victim):
+def _count_and_group(victim: Token, mentions, outcome: str = "killed") -> tuple | None:
+    """(count, low, high, mod, group, entity_id) for a victim token; None if it is not a person.
+
+    Besides person nouns, a counted plural noun is taken as people when the cue can only
+    happen to the living (`two hikers were injured`), but not for `shot`/`struck`
+    (`two cars were struck`).
+    """
+    if not _is_person(victim) and not (
+        outcome in ("killed", "injured", "kidnapped", "missing")
+        and victim.tag_ in ("NN", "NNS")
+        and victim.lemma_.lower() not in _NOT_PEOPLE
+        and _number_child(victim) is not None
+    ):
         return None
     lower = victim.lower_
     entity_id = _entity_at(victim, mentions)
@@ -250,6 +286,8 @@ def _count_and_group(victim: Token, mentions) -> tuple | None:
         return 0, 0, 0, None, None, None
     if any(c.dep_ == "det" and c.lower_ == "no" for c in victim.children):
         return 0, 0, 0, None, _group_text(victim), entity_id
+    if lower in _ORDINALS or lower in ("another", "someone", "somebody") or _is_age_noun(victim):
+        return 1, 1, 1, None, None, entity_id
     if any(c.dep_ in ("det", "predet") and c.lower_ == "both" for c in victim.children):
         return 2, 2, 2, None, _group_text(victim), entity_id
     if victim.like_num or victim.pos_ == "NUM" or lower in _VAGUE_VICTIMS:
@@ -267,8 +305,6 @@ def _count_and_group(victim: Token, mentions) -> tuple | None:
         return 1, 1, 1, None, None, None
     if lower in ("anyone", "anybody", "everyone", "everybody"):
         return None, None, None, None, None, None
-    if lower in _ORDINALS or lower in ("another", "someone", "somebody") or _is_age_noun(victim):
-        return 1, 1, 1, None, None, entity_id
     if lower in _PRONOUNS_MANY:
         return None, None, None, None, None, None
     group = _group_text(victim)
@@ -276,7 +312,7 @@ def _count_and_group(victim: Token, mentions) -> tuple | None:
     if number is not None:
         count, low, high, mod = _amount_of(number)
         return count, low, high, mod, group, entity_id
-    if victim.pos_ == "PROPN" or victim.tag_ in ("NN", "NNP"):
+    if victim.tag_ in ("NN", "NNP") or (victim.pos_ == "PROPN" and victim.tag_ != "NNPS"):
         if victim.lower_ in ("police", "security", "crew"):
             return None, None, None, None, group, entity_id
         return 1, 1, 1, None, group, entity_id
@@ -286,7 +322,9 @@ def _count_and_group(victim: Token, mentions) -> tuple | None:
 def _is_age_noun(token: Token) -> bool:
     """`a 17-year-old` used as a noun (`a 17-year-old was shot`)."""
     doc = token.doc
-    return token.lower_ in ("old", "year-old") and token.i >= 2 and doc[token.i - 2].lower_ in ("year", "years", "-year")
+    return (
+        token.lower_ in ("old", "year-old") and token.i >= 2 and doc[token.i - 2].lower_ in ("year", "years", "-year")
+    )
 
 
 def _group_text(noun: Token) -> str | None:
@@ -337,7 +375,7 @@ def _verb_cue(token: Token) -> tuple[str, list[Token]] | None:
         return "injured", ([c for c in token.children if c.dep_ == "nsubjpass"] or _objects(token) or _subject(token))
     if outcome is None:
         return None
-    if outcome == "shot" and _fatal(token):
+    if outcome in ("shot", "injured") and _fatal(token):
         outcome = "killed"
     if lemma in ("die", "perish"):
         return outcome, _subject(token)
@@ -351,7 +389,9 @@ def _verb_cue(token: Token) -> tuple[str, list[Token]] | None:
 def _fatal(verb: Token) -> bool:
     """`shot dead`, `shot to death`, `fatally shot`, `mortally wounded`."""
     for child in verb.children:
-        if child.lower_ in ("fatally", "mortally") or (child.lower_ == "dead" and child.dep_ in ("oprd", "acomp", "advmod", "xcomp")):
+        if child.lower_ in ("fatally", "mortally") or (
+            child.lower_ == "dead" and child.dep_ in ("oprd", "acomp", "advmod", "xcomp")
+        ):
             return True
         if child.dep_ == "prep" and child.lower_ == "to" and any(c.lemma_ == "death" for c in child.children):
             return True
@@ -384,19 +424,33 @@ def _adjective_cue(token: Token) -> tuple[str, list[Token]] | None:
         head = token.head
         if token.dep_ == "conj" and head.pos_ == "ADJ":
             return None  # `dead and wounded` people: the first adjective carries the victim
-        if head.lemma_ in ("leave", "find", "pronounce", "declare", "confirm", "report", "list"):
-            if head.lemma_ != "pronounce" and not _is_passive(head) and _objects(head):
-                return outcome, _objects(head)
+        if head.lemma_ in _PLACING_VERBS and not _is_passive(head) and _objects(head):
+            return outcome, _objects(head)
         return outcome, _subject(head) if head.pos_ in ("VERB", "AUX") else []
     if token.i > 0 and _is_person(token.doc[token.i - 1]) and token.doc[token.i - 1].like_num:
         return outcome, [token.doc[token.i - 1]]
     return None
 
 
+def _negative_prefix(token: Token) -> bool:
+    """`non-fatal`, `non-life-threatening`: the word after `non-`."""
+    doc = token.doc
+    return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "non"
+
+
 def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
     """Nominal tolls: `no injuries`, `two deaths`, `the death toll rose to 12`, `critical condition`, `gunshot wound`."""
     lemma = token.lemma_.lower()
     doc = token.doc
+    if (
+        lemma == "suicide"
+        and token.i >= 2
+        and doc[token.i - 1].text in ("-", "/")
+        and doc[token.i - 2].lower_ == "murder"
+    ):
+        if token.i >= 3 and doc[token.i - 3].lower_ in ("attempted", "attempt"):
+            return None
+        return "murder-suicide", [token]  # two deaths: the killer's and the victim's
     if lemma == "toll" and any(c.lemma_ == "death" for c in token.children):
         verb = token.head
         for t in verb.subtree:
@@ -406,8 +460,12 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
             if t.dep_ in ("nummod", "appos") and t.like_num:
                 return "killed", [t]
         return None
-    if lemma in _DEATH_NOUNS and token.tag_ == "NNS" or lemma in _DEATH_NOUNS and any(c.lower_ == "no" for c in token.children):
-        number = next((c for c in token.children if c.dep_ in ("nummod",) or (c.dep_ == "det" and c.lower_ == "no")), None)
+    if (lemma in _DEATH_NOUNS and token.tag_ == "NNS") or (
+        lemma in _DEATH_NOUNS and any(c.lower_ == "no" for c in token.children)
+    ):
+        number = next(
+            (c for c in token.children if c.dep_ in ("nummod",) or (c.dep_ == "det" and c.lower_ == "no")), None
+        )
         if number is not None:
             return _DEATH_NOUNS[lemma], [token]
     if lemma == "condition":
@@ -425,7 +483,9 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
             victims = _subject(head)
             if head.dep_ == "acl" or (head.tag_ == "VBG" and head.dep_ in ("acl", "advcl") and not victims):
                 victims = [head.head] if head.dep_ == "acl" else victims
-            outcome = "injured" if any(c.lower_ in ("minor", "non-life-threatening") for c in token.children) else "shot"
+            outcome = (
+                "injured" if any(c.lower_ in ("minor", "non-life-threatening") for c in token.children) else "shot"
+            )
             return outcome, victims
         if head.dep_ == "prep" and head.lower_ in ("with", "from"):
             verb = _clause_verb(head)
@@ -435,7 +495,8 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
                     victims = [verb.head]
                 return "shot", victims
         return None
-    if lemma == "shooting" and not any(c.lower_ in _FATAL_ADJECTIVES for c in token.children):
+    fatal_adjective = any(c.lower_ in _FATAL_ADJECTIVES and not _negative_prefix(c) for c in token.children)
+    if lemma == "shooting" and not fatal_adjective:
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 victims = [c for c in child.children if c.dep_ == "pobj"]
@@ -444,7 +505,7 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
         return None
     if token.dep_ == "compound" or token.head.lemma_ in ("suspect", "detective", "investigator", "unit", "division"):
         return None  # `homicide detectives`: the unit's name, not a death
-    if (lemma in _FATAL_NOUNS or (lemma == "shooting" and any(c.lower_ in _FATAL_ADJECTIVES for c in token.children))) and not any(
+    if (lemma in _FATAL_NOUNS or (lemma == "shooting" and fatal_adjective)) and not any(
         c.lemma_ in ("attempt", "attempted") for c in token.children
     ):
         if doc[token.i - 1].lower_ in ("attempted", "attempt"):
@@ -478,19 +539,22 @@ def _claims(doc: Doc) -> list[tuple[int, _Claim]]:
         if outcome == "shot":
             # `Two people were shot, one fatally`: the fatal share is its own claim.
             for child in token.children:
-                if child.dep_ in ("npadvmod", "appos", "conj") and _is_person(child) and child.like_num:
-                    if any(g.lower_ in ("fatally", "mortally") for g in child.children):
-                        victims = [v for v in victims if v is not child]
-                        sentence = sentence_of(doc, token.idx)
-                        count, low, high, mod = _amount_of(child)
-                        if count is not None:
-                            claims.append((sentence, _Claim("killed", child, token, count, low, high, mod, None)))
+                fatal_share = child.dep_ in ("npadvmod", "appos", "conj") and child.like_num and _is_person(child)
+                if fatal_share and any(g.lower_ in ("fatally", "mortally") for g in child.children):
+                    victims = [v for v in victims if v is not child]
+                    count, low, high, mod = _amount_of(child)
+                    if count is not None:
+                        claim = _Claim("killed", child, token, count, low, high, mod, None)
+                        claims.append((sentence_of(doc, token.idx), claim))
         negated = _negated(token)
         sentence = sentence_of(doc, token.idx)
         if sentence in statistics:
             continue
         if outcome == "fatal":
             claims.append((sentence, _Claim("fatal", token, token, 1, 1, 1, None, None)))
+            continue
+        if outcome == "murder-suicide":
+            claims.append((sentence, _Claim("killed", token, token, 2, 2, 2, None, None)))
             continue
         for victim in _expand(victims):
             if victim.lemma_.lower() in _DEATH_NOUNS and victim is token:
@@ -506,7 +570,7 @@ def _claims(doc: Doc) -> list[tuple[int, _Claim]]:
                     continue
                 claims.append((sentence, _Claim(outcome, victim, token, *values, None)))
                 continue
-            described = _count_and_group(victim, mentions)
+            described = _count_and_group(victim, mentions, outcome)
             if described is None:
                 continue
             count, low, high, mod, group, entity_id = described
@@ -518,7 +582,11 @@ def _claims(doc: Doc) -> list[tuple[int, _Claim]]:
 
 def _figure(by_sentence: dict[int, list[_Claim]]) -> int | None:
     """Largest per-sentence total (distinct victims summed within a sentence)."""
-    totals = [sum(c.count for c in cl if c.count is not None) for cl in by_sentence.values() if any(c.count is not None for c in cl)]
+    totals = [
+        sum(c.count for c in cl if c.count is not None)
+        for cl in by_sentence.values()
+        if any(c.count is not None for c in cl)
+    ]
     return max(totals) if totals else None
 
 
@@ -535,11 +603,22 @@ def _reconcile(claims: list[tuple[int, _Claim]]) -> list[tuple[int, _Claim]]:
         if key not in best or _PRIORITY[claim.outcome] < _PRIORITY[best[key][1].outcome]:
             best[key] = (sentence, claim)
     kept = sorted(best.values(), key=lambda sc: (sc[0], sc[1].victim.i))
-    # A pronoun repeats a person the same sentence already counted (`a man ... he was taken`).
+    # A pronoun repeats a person the same sentence already counted (`a man ... he was taken`),
+    # and so does the same singular noun (`Man shot ... a man was shot` when a headline runs
+    # into the first sentence), unless marked as someone else (`another man`, `a second man`).
     deduped = []
+    singles: set[tuple[int, str, str]] = set()
     for sentence, claim in kept:
+        if claim.count == 1 and claim.group and not _is_other(claim.victim):
+            key = (sentence, "killed" if claim.outcome == "killed" else "hurt", claim.group.lower().split()[-1])
+            if key in singles:
+                continue
+            singles.add(key)
         if claim.victim.lower_ in _PRONOUNS_ONE and any(
-            s == sentence and c.outcome in ("shot", "injured") and claim.outcome in ("shot", "injured") and c is not claim
+            s == sentence
+            and c.outcome in ("shot", "injured")
+            and claim.outcome in ("shot", "injured")
+            and c is not claim
             for s, c in kept
             if c.victim.i < claim.victim.i
         ):
@@ -564,9 +643,12 @@ def _reconcile(claims: list[tuple[int, _Claim]]) -> list[tuple[int, _Claim]]:
         if claim.outcome != "shot":
             out.append((sentence, claim))
             continue
-        disjoint = any(s == sentence and c.outcome == "killed" and c.victim.i != claim.victim.i for s, c in deduped)
+        disjoint = any(
+            s == sentence and c.outcome == "killed" and c.victim.i != claim.victim.i and c.cue is not claim.cue
+            for s, c in deduped
+        )
         # `another person was also shot`: someone besides the dead.
-        disjoint = disjoint or claim.victim.lower_ in _ANOTHER or any(c.lower_ in _ANOTHER for c in claim.victim.children)
+        disjoint = disjoint or _is_other(claim.victim)
         if disjoint or claim.count == 0:
             claim.outcome = "injured"
             out.append((sentence, claim))
@@ -580,6 +662,10 @@ def _reconcile(claims: list[tuple[int, _Claim]]) -> list[tuple[int, _Claim]]:
                 claim.count, claim.low, claim.high, claim.mod = survivors, survivors, survivors, None
             out.append((sentence, claim))
     return sorted(out + others, key=lambda sc: (sc[0], sc[1].cue.i))
+
+
+def _is_other(victim: Token) -> bool:
+    return victim.lower_ in _ANOTHER or any(c.lower_ in _ANOTHER for c in victim.children)
 
 
 def _same_person(hurt: _Claim, death: _Claim) -> bool:

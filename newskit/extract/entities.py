@@ -53,6 +53,8 @@ _MODEL = re.compile(r"^(?:[A-Z]{1,2}-?\d{2,4}[A-Z0-9-]*|\d{3}(?:-\d{1,3}[A-Z]*)?
 # A model designation standing alone is only trusted in its lettered form (A380s, A320), not bare numbers.
 _LETTERED_MODEL = re.compile(r"^[A-Z]\d{3}[A-Z0-9-]*s?$")
 # Lower-case i + capital (iPhone, iTunes, iOS): a product naming pattern, never a person or group.
+# "777s", "747s": a three-digit number only takes a plural s as an aircraft or other model name.
+_PLURAL_MODEL = re.compile(r"^\d{3}s$")
 _I_PRODUCT = re.compile(r"^i[A-Z][A-Za-z]+$")
 _VERSION = re.compile(r"^\d{1,2}(?:\.\d+)*[A-Za-z]{0,3}$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -82,6 +84,12 @@ def _words(filename: str) -> frozenset[str]:
 def _demonyms() -> dict[str, tuple[str, str | None]]:
     """Surface form → (group, country or None)."""
     return {row[0]: (row[1], None if row[2] == "-" else row[2]) for row in _lexicon_rows("demonyms.tsv")}
+
+
+@functools.cache
+def _currency_codes() -> frozenset[str]:
+    """ISO codes such as ``USD`` (the quantities lexicon): amounts' units, not organisations."""
+    return frozenset(row[1].upper() for row in _lexicon_rows("currencies.txt") if len(row) > 1)
 
 
 @functools.cache
@@ -163,7 +171,9 @@ def _char_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _ner_candidates(doc: Doc) -> list[_Mention]:
-    ents = [ent for ent in doc.ents if ent.label_ not in NOT_ENTITY_LABELS]
+    ents = [
+        ent for ent in doc.ents if ent.label_ not in NOT_ENTITY_LABELS and ent.text.upper() not in _currency_codes()
+    ]
     merged: list[_Mention] = []
     i = 0
     while i < len(ents):
@@ -202,13 +212,25 @@ def _model_after(doc: Doc, end: int) -> int:
     return j
 
 
-def _extra_candidates(doc: Doc, taken: set[int]) -> list[_Mention]:
-    """Product names the model missed: ``A380s``, ``iCloud``, ``iOS 5``."""
+def _extra_candidates(doc: Doc, taken: set[int], surnames: frozenset[str]) -> list[_Mention]:
+    """Names the model missed: products (``A380s``, ``777s``, ``iCloud``, ``iOS 5``, ``787 Dreamliner``)
+    and the bare surname of a person named in full elsewhere in the article (``Jobs``)."""
     found = []
+    products = _words("products.txt")
     i = 0
     while i < len(doc):
         token = doc[i]
-        if i not in taken and (_LETTERED_MODEL.match(token.text) or _I_PRODUCT.match(token.text)):
+        if i in taken:
+            i += 1
+            continue
+        if token.text in surnames and token.pos_ == "PROPN":
+            found.append(_Mention(i, i + 1, "PERSON", True))
+        elif token.text in products or token.text.removesuffix("s") in products:
+            start = i - 1 if i > 0 and i - 1 not in taken and _MODEL.match(doc[i - 1].text) else i
+            found.append(_Mention(start, i + 1, "PRODUCT", True))
+        elif _PLURAL_MODEL.match(token.text):
+            found.append(_Mention(i, i + 1, "PRODUCT", True))
+        elif _LETTERED_MODEL.match(token.text) or _I_PRODUCT.match(token.text):
             end = i + 1
             if end < len(doc) and _VERSION.match(doc[end].text) and end not in taken:
                 end += 1
@@ -286,7 +308,11 @@ def _fix_label(doc: Doc, mention: _Mention) -> None:
             mention.end, mention.label, mention.strong = model_end, "PRODUCT", True
             return
     products = _words("products.txt")
-    if _I_PRODUCT.match(first.text) or first.text in products or words[-1] in products or _MODEL.match(words[-1]):
+    # A name ending in a model designation ("Vickers VC-10"), not a place or road ("Highway 101") or a lone code ("G20").
+    maker_and_model = (
+        len(words) > 1 and _MODEL.match(words[-1]) and mention.label not in ("GPE", "LOC", "FAC", "EVENT", "LAW")
+    )
+    if _I_PRODUCT.match(first.text) or first.text in products or words[-1] in products or maker_and_model:
         # "iPhone 4", "iOS 5": a version number after a product name belongs to it.
         if (
             mention.end < len(doc)
@@ -354,12 +380,20 @@ def _owner_country(doc: Doc, mention: _Mention, by_token: dict[int, _Mention]) -
 # --------------------------------------------------------------------------- names and merging
 
 
+def _text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (spaCy joins every token on each access)."""
+    text = doc.user_data.get("nk_text")
+    if text is None:
+        text = doc.user_data["nk_text"] = doc.text
+    return text
+
+
 def _surface(doc: Doc, mention: _Mention) -> str:
     """The mention's text with whitespace collapsed (possessive already trimmed)."""
-    return " ".join(doc.text[mention.start_char : mention.end_char].split())
+    return " ".join(_text(doc)[mention.start_char : mention.end_char].split())
 
 
-def _name_key(doc: Doc, mention: _Mention) -> str:
+def _name_key(doc: Doc, mention: _Mention, doc_words: frozenset[str]) -> str:
     """The name used to group mentions of one article (before cross-mention merging)."""
     if mention.group:
         return mention.group
@@ -372,19 +406,26 @@ def _name_key(doc: Doc, mention: _Mention) -> str:
             words.pop()
         text = " ".join(words).rstrip(" ,")
     if mention.label == "PRODUCT":
-        text = " ".join(_singular_product(word) for word in text.split())
+        text = " ".join(_singular_product(word, doc_words) for word in text.split())
     if mention.owner:
         text = f"{text} ({mention.owner})"
     return text
 
 
-def _singular_product(word: str) -> str:
-    """``787s`` → ``787``, ``A380s`` → ``A380``, ``iPhones`` → ``iPhone``, ``Dreamliners`` → ``Dreamliner``."""
+def _singular_product(word: str, doc_words: frozenset[str]) -> str:
+    """``787s`` → ``787``, ``A380s`` → ``A380``, ``Dreamliners`` → ``Dreamliner``; ``iPhones`` → ``iPhone``
+    only when the article also writes ``iPhone`` (``iTunes`` is a name, not a plural)."""
     if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
         stem = word[:-1]
-        if _MODEL.match(stem) or _I_PRODUCT.match(stem) or stem in _words("products.txt"):
+        if _MODEL.match(stem) or stem in _words("products.txt") or (_I_PRODUCT.match(stem) and stem in doc_words):
             return stem
     return word
+
+
+def _has_legal_suffix(doc: Doc, mention: _Mention) -> bool:
+    """``Apple Inc.``: the name is given in full, so it is no short form of another name."""
+    words = _surface(doc, mention).split()
+    return len(words) > 1 and words[-1].lower().rstrip(",") in _words("org_suffixes.txt")
 
 
 class _Clusters:
@@ -407,7 +448,7 @@ def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w.lower() not in _ACRONYM_SKIP and w[:1].isupper())
 
 
-def _merge(doc: Doc, mentions: list[_Mention], keys: list[str]) -> _Clusters:
+def _merge(doc: Doc, mentions: list[_Mention], keys: list[str], complete: set[str]) -> _Clusters:
     clusters = _Clusters(len(mentions))
     first_of: dict[str, int] = {}
     for i, key in enumerate(keys):
@@ -433,7 +474,8 @@ def _merge(doc: Doc, mentions: list[_Mention], keys: list[str]) -> _Clusters:
             continue
         label_set = set(labels[k])
         # Surname or short form of a full name seen in the article ("Kurti" → "Albin Kurti").
-        if k not in persons and label_set & _SURNAME_LABELS:
+        mostly = labels[k].most_common(1)[0][0]
+        if k not in persons and label_set & _SURNAME_LABELS and mostly not in ("GPE", "LOC", "FAC"):
             hits = [
                 p
                 for p in persons
@@ -448,18 +490,29 @@ def _merge(doc: Doc, mentions: list[_Mention], keys: list[str]) -> _Clusters:
                 continue
         # Short organisation or product name: a prefix of a longer one ("Northrop" → "Northrop Grumman"),
         # or for products any run of its words ("A380" → "Airbus A380").
-        if label_set & {"ORG", "PRODUCT"}:
+        if mostly in ("ORG", "PRODUCT") and k not in complete:
             hits = []
             for other, (other_key, _) in names.items():
                 other_words = other_key.split()
-                if other == k or len(other_words) <= len(words) or not labels[other].keys() & label_set:
+                if other == k or len(other_words) <= len(words) or labels[other].most_common(1)[0][0] != mostly:
                     continue
                 if other_words[: len(words)] == words or (
-                    "PRODUCT" in label_set
+                    mostly == "PRODUCT"
                     and any(other_words[j : j + len(words)] == words for j in range(len(other_words) - len(words) + 1))
                 ):
                     hits.append(other)
             if len(hits) == 1:
+                clusters.union(names[hits[0]][1], i)
+                continue
+        # Two product names with the same model designation: "Boeing 787" and "787 Dreamliner".
+        if label_set == {"PRODUCT"}:
+            models = {w for w in words if _MODEL.match(w) and not _YEAR.match(w)}
+            hits = [
+                o
+                for o, (other_key, _) in names.items()
+                if o != k and labels[o].keys() == {"PRODUCT"} and models & set(other_key.split())
+            ]
+            if models and len({clusters.find(names[o][1]) for o in hits}) == 1:
                 clusters.union(names[hits[0]][1], i)
                 continue
         # Acronym of a longer name in the article ("GAO" → "Government Accountability Office").
@@ -474,10 +527,15 @@ def _merge(doc: Doc, mentions: list[_Mention], keys: list[str]) -> _Clusters:
                 clusters.union(names[hits[0]][1], i)
     # "Long Name ( LN )": the parenthesised name right after a name is its acronym.
     for i, mention in enumerate(mentions):
-        if mention.start >= 2 and doc[mention.start - 1].text == "(" and mention.end - mention.start == 1:
-            for j, other in enumerate(mentions):
-                if other.end == mention.start - 1 and other.label not in ("NORP",):
-                    clusters.union(j, i)
+        acronym = keys[i].replace(".", "")
+        if mention.start < 2 or doc[mention.start - 1].text != "(" or mention.end - mention.start != 1:
+            continue
+        if not acronym.isupper() or len(acronym) < 2:
+            continue
+        for j, other in enumerate(mentions):
+            # Same first letter, so "BAGHDAD, Iraq (AP)" does not make AP an alias of Iraq.
+            if other.end == mention.start - 1 and other.label != "NORP" and keys[j][:1].upper() == acronym[0]:
+                clusters.union(j, i)
     return clusters
 
 
@@ -509,8 +567,13 @@ def _cluster_name(label: str, members: list[_Mention], keys: list[str]) -> str:
         return max(named, key=lambda k: (len([w for w in k.split() if w.lower() not in honorifics]), -len(k)))
     # Organisations, places, products: the form the article uses most (the common name,
     # "Apple" rather than "Apple Computer"), so articles using different long forms still agree.
-    counts = Counter(named)
-    return max(counts, key=lambda k: (counts[k], -len(k)))
+    counts = Counter(k.casefold() for k in named)
+    written_in_capitals = {k.casefold() for k in named if k.replace(".", "").isupper()}
+    # Ties go to the shorter name ("Apple" over "Apple Computer"), but a spelled-out name beats its acronym.
+    best = max(counts, key=lambda k: (counts[k], k not in written_in_capitals, -len(k)))
+    # Spelling of that name: a dateline's "MIAMI" gives way to "Miami" when the article has both.
+    spellings = Counter(k for k in named if k.casefold() == best)
+    return max(spellings, key=lambda k: (not k.isupper(), spellings[k]))
 
 
 # --------------------------------------------------------------------------- nominal references
@@ -583,7 +646,17 @@ def extract_mentions(doc: Doc) -> list[dict]:
         if mention.start < mention.end:
             mentions.append(mention)
     taken = {i for m in mentions for i in range(m.start, m.end)}
-    mentions += _extra_candidates(doc, taken)
+    # Surnames of people named in full; not a word the model also tagged as something else ("Houston").
+    other_names = {doc[m.start : m.end].text for m in mentions if m.label != "PERSON"}
+    surnames = frozenset(
+        doc[m.end - 1].text
+        for m in mentions
+        if m.label == "PERSON"
+        and m.end - m.start >= 2
+        and doc[m.end - 1].is_title
+        and doc[m.end - 1].text not in other_names
+    )
+    mentions += _extra_candidates(doc, taken, surnames)
     for mention in mentions:
         _fix_label(doc, mention)
     mentions.sort(key=lambda m: (m.start, -m.end))
@@ -594,10 +667,10 @@ def extract_mentions(doc: Doc) -> list[dict]:
             continue
         previous = kept[-1] if kept else None
         # A product name glued to the name after it: "iTunes" + "Music Store" is one product.
-        if previous and previous.label == "PRODUCT" and previous.end == mention.start and not mention.strong:
-            if mention.label in ("PERSON", "ORG", "PRODUCT"):
-                previous.end = mention.end
-                continue
+        glued = previous is not None and previous.label == "PRODUCT" and previous.end == mention.start
+        if glued and not mention.strong and mention.label in ("PERSON", "ORG", "PRODUCT"):
+            previous.end = mention.end
+            continue
         kept.append(mention)
     mentions = kept
     for mention in mentions:
@@ -611,13 +684,15 @@ def extract_mentions(doc: Doc) -> list[dict]:
     by_token = {i: m for m in mentions for i in range(m.start, m.end)}
     for mention in mentions:
         mention.owner = _owner_country(doc, mention, by_token)
-    keys = [_name_key(doc, m) for m in mentions]
+    doc_words = frozenset(token.text for token in doc)
+    keys = [_name_key(doc, m, doc_words) for m in mentions]
+    complete = {key.casefold() for m, key in zip(mentions, keys, strict=True) if _has_legal_suffix(doc, m)}
     taken = set(by_token)
     for reference, target in _definite_references(doc, mentions, keys, taken):
         reference.start_char, reference.end_char = _char_bounds(doc, reference.start, reference.end)
         mentions.append(reference)
         keys.append(keys[target])
-    clusters = _merge(doc, mentions, keys)
+    clusters = _merge(doc, mentions, keys, complete)
     members: dict[int, list[int]] = {}
     for i in range(len(mentions)):
         members.setdefault(clusters.find(i), []).append(i)
@@ -639,7 +714,7 @@ def extract_mentions(doc: Doc) -> list[dict]:
                 "entity_id": eid,
                 "name": name,
                 "label": label,
-                "text": doc.text[mention.start_char : mention.end_char],
+                "text": _text(doc)[mention.start_char : mention.end_char],
                 "start": mention.start_char,
                 "end": mention.end_char,
                 "sentence": sentence_of(doc, mention.start_char),
@@ -696,7 +771,7 @@ def resolve_reference(doc: Doc, span_or_text: Span | str, *, before: int | None 
             if mention.start_char == span_or_text.start_char and mention.end_char == span_or_text.end_char:
                 return mention.kb_id_
     else:
-        text, position = span_or_text, len(doc.text) if before is None else before
+        text, position = span_or_text, len(_text(doc)) if before is None else before
     words = [w for w in text.lower().split() if w not in ("the", "this", "that", "its", "their")]
     if not words:
         return None

@@ -1,12 +1,467 @@
-"""Extract `events` rows from a parsed Doc (see newskit.schema for the columns)."""
+"""Extract `events` rows: what happened, put on the calendar.
+
+One event per eventive predicate of a clause (main clauses, their conjuncts, and finite
+adverbial, relative and complement clauses), plus trigger nouns a time expression ties to
+time ("more than two decades after a Kosovo Albanian uprising"). Copulas, auxiliaries,
+states ("tensions persist"), negated and modal ("must monitor") predicates are not events;
+a reporting verb is a ``statement`` event of its own, and the event it reports (if any) is
+another one.
+
+Dating, in order:
+
+1. A DATE/TIME expression in the event's clause (or in its sentence, when no other event
+   of the sentence holds it) dates it: ``dated_by="timex"``, precision from the value's
+   granularity (``2008`` → year).
+2. A trigger noun after "N years after/before" is dated by that distance from publication:
+   "more than two decades after the uprising" → the uprising ended no later than
+   publication − 20 years (``precision="bound"``).
+3. Statements are dated at publication (``precision="day"``), unless the text says otherwise.
+4. Other past events are bounded by publication: ``date_end = published``, ``date_start``
+   NaT, ``precision="bound"``; future ones start after it.
+
+``dated_by`` is ``timex`` or ``publication`` (the schema also allows ``relative-to-event``
+for an event dated from another dated event; this extractor does not produce it yet).
+Without a publication date and a time expression, an event has no date.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import datetime as dt
+import functools
+import re
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from ._doc import entity_name, facts, mention_spans, sentence_of
 
 __all__ = ["extract_events"]
 
+LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
+
+#: Clause relations whose head verb is a predicate of its own.
+_CLAUSE_DEPS = {"ROOT", "conj", "advcl", "relcl", "ccomp", "parataxis"}
+_MODALS = {"must", "should", "could", "may", "might", "can", "ought", "would"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_PLACE_PREPOSITIONS = {"in", "at", "near", "across", "throughout", "inside", "outside", "around"}
+_ACTOR_DEPS = {"nsubj", "nsubjpass", "agent", "dobj", "pobj", "poss", "compound", "appos", "conj", "attr", "dative"}
+#: "Granularity" of a TIMEX3 value → the event's precision.
+_PRECISION = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "day"),
+    (re.compile(r"\d{4}-W\d{2}-WE$"), "day"),
+    (re.compile(r"\d{4}-W\d{2}$"), "week"),
+    (re.compile(r"\d{4}-\d{2}$"), "month"),
+    (re.compile(r"\d{4}-(?:SP|SU|FA|WI)$"), "season"),
+    (re.compile(r"\d{4}-Q\d$"), "quarter"),
+    (re.compile(r"\d{4}(?:-H\d)?$"), "year"),
+    (re.compile(r"\d{3}$"), "decade"),
+    (re.compile(r"\d{2}$"), "century"),
+)
+_DURATION = re.compile(r"P(?P<n>\d+(?:\.\d+)?)(?P<unit>[YMWD])$")
+
+
+@functools.cache
+def _triggers() -> dict[tuple[str, str], str]:
+    """(lemma, "verb"/"noun") → kind, from ``event_triggers.tsv``."""
+    table: dict[tuple[str, str], str] = {}
+    for line in (LEXICONS / "event_triggers.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lemma, kind, pos = line.split("\t")
+        for part in ("verb", "noun") if pos == "both" else (pos,):
+            table[(lemma.strip(), part)] = kind
+    return table
+
+
+@functools.cache
+def _non_eventive() -> frozenset[str]:
+    lines = (LEXICONS / "non_eventive_verbs.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@functools.cache
+def _reporting_verbs() -> frozenset[str]:
+    """Reporting verbs of the attribution extractor (a complement makes them statements)."""
+    path = LEXICONS / "reporting_verbs.txt"
+    if not path.exists():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
 
 def extract_events(doc: Doc) -> list[dict]:
-    """Rows of the `events` table found in ``doc`` (without ``article_id``)."""
-    return []
+    """Rows of the `events` table found in ``doc`` (without ``article_id``).
+
+    Args:
+        doc: A Doc prepared by :func:`newskit.extract.pipeline.prepare_doc`, after the
+            timexes (and ideally attributions and casualties) extractors ran.
+
+    Returns:
+        One row per event, in text order.
+    """
+    published = doc._.nk_published
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    text = doc.text
+    timexes = [t for t in facts(doc, "timexes") if t.get("start") is not None]
+    sources = {
+        a["cue_start"]: a["source"]
+        for a in facts(doc, "attributions")
+        if a.get("source") and a.get("cue_start") is not None
+    }
+    cue_starts = set(sources)
+    casualty_spans = [(c["start"], c["end"]) for c in facts(doc, "casualties") if c.get("start") is not None]
+    mentions = _mentions(doc)
+
+    rows: list[dict] = []
+    for sent in doc.sents:
+        predicates: list[Token] = []
+        for token in sent:  # heads come before their conjuncts, so a conjunct can check its head
+            if _is_predicate(token) and (
+                token.dep_ != "conj" or token.head in predicates or token.head.dep_ in _CLAUSE_DEPS
+            ):
+                predicates.append(token)
+        owned = {p.i: _clause_tokens(p, predicates) for p in predicates}
+        sentence_timexes = [t for t in timexes if sent.start_char <= t["start"] < sent.end_char]
+        for predicate in predicates:
+            clause = owned[predicate.i]
+            kind = _kind(predicate, cue_starts, casualty_spans)
+            timex = _clause_timex(clause, sentence_timexes, predicates, owned, predicate)
+            dating = _date_event(predicate, kind, timex, published)
+            row = _row(doc, text, sent, predicate, clause, kind, dating, mentions)
+            source = sources.get(predicate.idx)
+            if source and kind == "statement":
+                if source not in row["actors"]:
+                    row["actors"] = [source, *row["actors"]]  # "they have expressed concern": they = Russia
+                row["description"] = re.sub(r"^(?:they|it|he|she|we)\b", source, row["description"], flags=re.I)
+            rows.append(row)
+        rows.extend(_nominal_events(doc, text, sent, sentence_timexes, published, mentions))
+    rows.sort(key=lambda r: (r["start"], r["end"]))
+    return rows
+
+
+# --------------------------------------------------------------------------- predicates
+
+
+def _is_predicate(token: Token) -> bool:
+    if token.pos_ != "VERB" or token.dep_ not in _CLAUSE_DEPS:
+        return False
+    children = list(token.children)
+    if any(c.dep_ == "neg" for c in children):
+        return False  # "has not accepted": nothing happened
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in children):
+        return False  # "must monitor", "could meet": not (yet) an event
+    if token.lemma_.lower() in _non_eventive():
+        return False
+    if (
+        token.dep_ == "ROOT"
+        and token.tag_ == "VB"
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in children)
+    ):
+        return False  # an imperative ("Contact her at …", "Find details …") tells the reader, it reports nothing
+    # participles and infinitives ("taking refuge", "to prevent") add no dated event
+    return token.dep_ not in ("advcl", "relcl", "ccomp", "conj") or _finite(token)
+
+
+def _finite(token: Token) -> bool:
+    return token.tag_ in ("VBD", "VBZ", "VBP") or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ != "TO" for c in token.children
+    )
+
+
+def _clause_tokens(predicate: Token, predicates: list[Token]) -> list[Token]:
+    """The predicate's subtree without the clauses of other predicates below it."""
+    others = {p.i for p in predicates if p.i != predicate.i}
+    tokens: list[Token] = []
+    stack = [predicate]
+    while stack:
+        token = stack.pop()
+        tokens.append(token)
+        stack.extend(c for c in token.children if c.i not in others)
+    return sorted(tokens, key=lambda t: t.i)
+
+
+def _kind(predicate: Token, cue_starts: set, casualty_spans: list[tuple[int, int]]) -> str:
+    lemma = predicate.lemma_.lower()
+    kind = _triggers().get((lemma, "verb"))
+    if kind is None and predicate.idx in cue_starts:
+        kind = "statement"
+    if kind is None and lemma in _reporting_verbs() and any(c.dep_ == "ccomp" for c in predicate.children):
+        kind = "statement"
+    if kind is None:
+        # "lost their lives", "were killed": a casualty report is violence
+        if any(s <= predicate.idx < e for s, e in casualty_spans):
+            kind = "violence"
+        else:
+            for child in predicate.children:
+                if child.dep_ in ("dobj", "nsubjpass", "pobj", "prep"):
+                    head = (
+                        child if child.dep_ != "prep" else next((g for g in child.children if g.dep_ == "pobj"), child)
+                    )
+                    noun_kind = _triggers().get((head.lemma_.lower(), "noun"))
+                    if noun_kind and noun_kind != "statement":
+                        kind = noun_kind
+                        break
+    return kind or "other"
+
+
+# --------------------------------------------------------------------------- dating
+
+
+def _clause_timex(clause: list[Token], sentence_timexes: list[dict], predicates, owned, predicate) -> dict | None:
+    """The DATE/TIME expression in the clause, else one in the sentence no other predicate holds."""
+    spans = [(t.idx, t.idx + len(t)) for t in clause]
+
+    def inside(timex: dict, token_spans) -> bool:
+        return any(s <= timex["start"] < e for s, e in token_spans)
+
+    datable = [t for t in sentence_timexes if t["type"] in ("DATE", "TIME")]
+    for timex in datable:
+        if inside(timex, spans):
+            return timex
+    if predicate.dep_ == "ROOT":
+        for timex in datable:
+            held = any(
+                inside(timex, [(t.idx, t.idx + len(t)) for t in owned[p.i]]) for p in predicates if p.i != predicate.i
+            )
+            if not held:
+                return timex
+    return None
+
+
+def _date_event(predicate: Token, kind: str, timex: dict | None, published: dt.date | None) -> dict:
+    """date_start, date_end, precision and dated_by of one verbal event."""
+    if timex is not None:
+        dated = _from_timex(timex, published)
+        if dated is not None:
+            return dated
+    if published is None:
+        return {"date_start": None, "date_end": None, "precision": None, "dated_by": None}
+    tense = _tense(predicate)
+    if kind == "statement" and tense != "future":
+        return {"date_start": published, "date_end": published, "precision": "day", "dated_by": "publication"}
+    if tense == "future":
+        return {"date_start": published, "date_end": None, "precision": "bound", "dated_by": "publication"}
+    if tense == "present":
+        return {"date_start": published, "date_end": published, "precision": "day", "dated_by": "publication"}
+    return {"date_start": None, "date_end": published, "precision": "bound", "dated_by": "publication"}
+
+
+def _from_timex(timex: dict, published: dt.date | None) -> dict | None:
+    value = timex.get("value") or ""
+    start, end = timex.get("date_start"), timex.get("date_end")
+    if start is not None and end is not None:
+        precision = next((name for pattern, name in _PRECISION if pattern.match(value)), "day")
+        return {"date_start": start, "date_end": end, "precision": precision, "dated_by": "timex"}
+    if published is None:
+        return None
+    if value == "PAST_REF":
+        return {"date_start": None, "date_end": published, "precision": "bound", "dated_by": "timex"}
+    if value == "PRESENT_REF":
+        return {"date_start": published, "date_end": published, "precision": "day", "dated_by": "timex"}
+    if value == "FUTURE_REF":
+        return {"date_start": published, "date_end": None, "precision": "bound", "dated_by": "timex"}
+    return None
+
+
+def _tense(verb: Token) -> str:
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in ("will", "shall", "'ll", "’ll") for a in aux):
+        return "future"
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux) or (verb.tag_ == "VBN" and aux):
+        return "past"
+    if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in aux):
+        return "present"
+    return "past"
+
+
+def _years_before(published: dt.date, years: float) -> dt.date:
+    whole = int(years)
+    try:
+        day = published.replace(year=published.year - whole)
+    except ValueError:  # 29 February
+        day = published.replace(year=published.year - whole, day=28)
+    return day - dt.timedelta(days=round((years - whole) * 365))
+
+
+def _nominal_events(doc: Doc, text: str, sent: Span, sentence_timexes: list[dict], published, mentions) -> list[dict]:
+    """Trigger nouns a time expression ties to time: "two decades after a Kosovo Albanian uprising"."""
+    rows = []
+    for timex in sentence_timexes:
+        after = re.match(r"\s*(?:,\s*)?(after|before|since)\s+", text[timex["end"] : timex["end"] + 12], re.IGNORECASE)
+        if after is None:
+            continue
+        prep = doc.char_span(timex["end"] + after.start(1), timex["end"] + after.end(1), alignment_mode="expand")
+        if prep is None:
+            continue
+        noun = next((c for c in prep[0].children if c.dep_ == "pobj"), None)
+        if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
+            continue
+        kind = _triggers().get((noun.lemma_.lower(), "noun"))
+        if kind is None:
+            continue
+        dating = _relative_dating(timex, after.group(1).lower(), published)
+        phrase = list(noun.subtree)
+        rows.append(_row(doc, text, sent, noun, phrase, kind, dating, mentions, description=_noun_phrase(doc, phrase)))
+    return rows
+
+
+def _relative_dating(timex: dict, relation: str, published: dt.date | None) -> dict:
+    """Date the event X in "<duration> after X" (X ended that long before publication)."""
+    none = {"date_start": None, "date_end": None, "precision": None, "dated_by": None}
+    if published is None:
+        return none
+    value = timex.get("value") or ""
+    match = _DURATION.match(value)
+    if timex.get("type") == "DURATION" and match and relation == "after":
+        n, unit = float(match["n"]), match["unit"]
+        years = {"Y": n, "M": n / 12, "W": n * 7 / 365.25, "D": n / 365.25}[unit]
+        latest = _years_before(published, years)
+        if timex.get("mod") in ("LESS_THAN", "EQUAL_OR_LESS"):
+            return {"date_start": latest, "date_end": published, "precision": "bound", "dated_by": "timex"}
+        # "more than two decades after X" (or exactly): X ended no later than published − 20 years
+        return {"date_start": None, "date_end": latest, "precision": "bound", "dated_by": "timex"}
+    if timex.get("date_start") is not None and relation in ("before", "after"):
+        # "before 2008": ended by the start of 2008; "after Monday": began after it
+        if relation == "before":
+            return {"date_start": None, "date_end": timex["date_start"], "precision": "bound", "dated_by": "timex"}
+        return {"date_start": timex["date_end"], "date_end": published, "precision": "bound", "dated_by": "timex"}
+    return {"date_start": None, "date_end": published, "precision": "bound", "dated_by": "publication"}
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _row(doc, text, sent, head: Token, clause: list[Token], kind, dating, mentions, *, description=None) -> dict:
+    start = min(t.idx for t in clause)
+    end = max(t.idx + len(t) for t in clause)
+    actors, places = _participants(doc, head, clause, mentions)
+    return {
+        **dating,
+        "description": description or _describe(doc, head, clause),
+        "kind": kind,
+        "actors": actors,
+        "places": places,
+        "text": text[start:end],
+        "start": start,
+        "end": end,
+        "sentence": sentence_of(doc, start),
+    }
+
+
+def _mentions(doc: Doc) -> list[Span]:
+    """The canonical mentions as a list, built once per Doc (iterating a span group builds new Spans)."""
+    cached = doc.user_data.get("nk_event_mentions")
+    if cached is None:
+        cached = list(mention_spans(doc))
+        doc.user_data["nk_event_mentions"] = cached
+    return cached
+
+
+def _mention_name(doc: Doc, span: Span) -> str:
+    return entity_name(doc, span.kb_id_) or span.text
+
+
+def _participants(doc: Doc, head: Token, clause: list[Token], mentions) -> tuple[list[str], list[str]]:
+    """Canonical names of the entities in the clause: places (GPE/LOC/FAC after a preposition) and actors."""
+    ids = {t.i for t in clause}
+    subject_side = {t.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "agent") for t in c.subtree}
+    if head.dep_ == "relcl":  # "the Kremlin, which considers …": the noun the clause modifies is its subject
+        subject_side |= {t.i for t in head.head.subtree if t.i < head.i and t.i not in ids} | {head.head.i}
+        ids |= {head.head.i}
+    actors: list[str] = []
+    places: list[str] = []
+    for span in mentions:
+        if not any(i in ids or i in subject_side for i in range(span.start, span.end)):
+            continue
+        name = _mention_name(doc, span)
+        where = span.root.dep_ == "pobj" and span.root.head.lower_ in _PLACE_PREPOSITIONS
+        if span.label_ in _PLACE_LABELS and where:
+            if name not in places:
+                places.append(name)
+        elif name not in actors:
+            actors.append(name)
+    return actors, places
+
+
+def _describe(doc: Doc, head: Token, clause: list[Token]) -> str:
+    """Subject + verb group + object/first complement, with canonical names: "Kosovo declared independence from Serbia"."""
+    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None and head.dep_ == "relcl":
+        subject = head.head
+    if subject is None and head.dep_ == "conj":
+        subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    parts: list[str] = []
+    if subject is not None:
+        if subject.tag_ in ("WDT", "WP") and head.dep_ == "relcl":
+            subject = head.head
+        person = next(
+            (
+                s
+                for s in _mentions(doc)
+                if s.label_ == "PERSON" and s.root.dep_ == "appos" and s.root.head.i == subject.i
+            ),
+            None,
+        )  # "The Kremlin spokesman, Dmitry Peskov, emphasized": the person is the subject
+        parts.append(
+            _mention_name(doc, person) if person is not None else _phrase(doc, subject, limit=6, head_only_if_long=True)
+        )
+    verb_group = [c for c in head.children if c.dep_ in ("aux", "auxpass", "neg", "prt") and c.i < head.i + 2]
+    parts.append(" ".join(t.text for t in sorted([*verb_group, head], key=lambda t: t.i)))
+    for child in head.children:
+        if child.dep_ in ("dobj", "attr", "acomp", "prt", "dative") and child.i > head.i:
+            parts.append(_phrase(doc, child, limit=8))
+            break
+    for child in head.children:
+        if child.dep_ in ("oprd", "xcomp", "ccomp") and child.i > head.i:
+            parts.append(_phrase(doc, child, limit=6))
+            break
+    for child in head.children:
+        if child.dep_ == "prep" and child.i > head.i and not _is_time_phrase(child):
+            parts.append(_phrase(doc, child, limit=8))
+            break
+    words = " ".join(p for p in parts if p).split()
+    words = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]  # "stepping in in"
+    return re.sub(r"\s+([,.’'])", r"\1", " ".join(words)).strip(" ,")
+
+
+def _is_time_phrase(prep: Token) -> bool:
+    return any(t.ent_type_ in ("DATE", "TIME") for t in prep.subtree)
+
+
+def _phrase(doc: Doc, token: Token, *, limit: int, head_only_if_long: bool = False) -> str:
+    """A short rendering of ``token``'s subtree; entity mentions by canonical name, clauses cut."""
+    subtree = list(token.subtree)
+    cut = set()
+    for t in subtree:
+        if t.i != token.i and t.dep_ in ("relcl", "acl", "advcl", "appos", "punct", "ccomp"):
+            cut |= {s.i for s in t.subtree}
+    tokens = [t for t in subtree if t.i not in cut]
+    if len(tokens) > limit:
+        tokens = [t for t in tokens if t.i >= token.i - 2 and t.i <= token.i] if head_only_if_long else tokens[:limit]
+        while len(tokens) > 1 and tokens[-1].pos_ in ("DET", "ADP", "CCONJ", "PART", "PUNCT", "ADJ", "PRON"):
+            tokens.pop()  # do not stop on "of the"
+    names = {}
+    for span in _mentions(doc):
+        # a partial name or a description ("Kurti", "the ministry") reads better by its canonical
+        # name; an adjective ("Serbian gunmen") or a full name stays as written
+        renamed = span.label_ == "PERSON" or span.text.lower().startswith(("the ", "they", "it"))
+        if renamed and any(span.start <= t.i < span.end for t in tokens):
+            names[span.start] = span
+    words: list[str] = []
+    skip_until = -1
+    for t in tokens:
+        if t.i < skip_until:
+            continue
+        span = names.get(t.i)
+        if span is not None and span.end - 1 <= tokens[-1].i:
+            words.append(_mention_name(doc, span))
+            skip_until = span.end
+            continue
+        words.append(t.text)
+    return " ".join(words)
+
+
+def _noun_phrase(doc: Doc, tokens: list[Token]) -> str:
+    words = [t.text for t in tokens if t.dep_ != "det"]
+    return " ".join(words)

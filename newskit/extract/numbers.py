@@ -24,15 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "SCALE_ABBREVIATIONS",
     "Amount",
-    "parse_amount",
-    "word_number",
+    "currencies",
     "is_number_word",
     "modifiers",
-    "currencies",
+    "parse_amount",
+    "read_lexicon",
     "units",
     "vague_amounts",
-    "read_lexicon",
+    "word_number",
 ]
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
@@ -45,11 +46,13 @@ _SMALL = {
 }  # fmt: skip
 _MULTIPLIERS = {"hundred": 100, "dozen": 12, "score": 20}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-# Abbreviated scales glued to or following a figure (`15bn`, `$ 3m`, `40k`).
-_SCALE_ABBREVIATIONS = {"bn": 1e9, "b": 1e9, "mn": 1e6, "m": 1e6, "mln": 1e6, "k": 1e3, "tn": 1e12, "trn": 1e12}
+#: Abbreviated scales glued to or following a figure (`15bn`, `$ 3m`, `40k`).
+SCALE_ABBREVIATIONS = {"bn": 1e9, "b": 1e9, "mn": 1e6, "m": 1e6, "mln": 1e6, "k": 1e3, "tn": 1e12, "trn": 1e12}
 _FRACTIONS = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
 
-_TOKEN = re.compile(r"(?:US|USD|A|C|HK)\$|[$£€¥₹#]|\d+(?:,\d{3})*(?:\.\d+)?|\.\d+|''|[A-Za-z]+(?:-[A-Za-z]+)*\.?|%|\S", re.IGNORECASE)
+_TOKEN = re.compile(
+    r"(?:US|USD|A|C|HK)\$|[$£€¥₹#]|\d+(?:,\d{3})*(?:\.\d+)?|\.\d+|''|[A-Za-z]+(?:-[A-Za-z]+)*\.?|%|\S", re.IGNORECASE
+)
 _FIGURE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+")
 
 
@@ -182,7 +185,7 @@ def _parse_single(tokens: list[str], i: int) -> tuple[int, float | None, str | N
     if i < len(tokens) and (figure := _figure(tokens[i])) is not None:
         value, i = figure, i + 1
         while i < len(tokens):
-            scale = _SCALES.get(tokens[i]) or _SCALE_ABBREVIATIONS.get(tokens[i].rstrip("."))
+            scale = _SCALES.get(tokens[i]) or SCALE_ABBREVIATIONS.get(tokens[i].rstrip("."))
             if tokens[i] in ("m", "b") and currency is None:
                 break  # `500 m` is metres, `$ 3 m` millions
             if scale is None and tokens[i] in _MULTIPLIERS:
@@ -254,13 +257,12 @@ def parse_amount(text: str) -> Amount | None:
     i += n
     low = high = value
     second = None
-    if i + 1 < len(tokens) and tokens[i] in ("to", "-", "and", "or", "–"):
-        if tokens[i] != "and" or between:
-            n2, value2, currency2, vague2 = _parse_single(tokens, i + 1)
-            if n2 and value2 is not None and vague2 is None:
-                second = value2
-                currency = currency or currency2
-                i += 1 + n2
+    if (i + 1 < len(tokens) and tokens[i] in ("to", "-", "or", "–")) or (between and tokens[i : i + 1] == ["and"]):
+        n2, value2, currency2, vague2 = _parse_single(tokens, i + 1)
+        if n2 and value2 is not None and vague2 is None:
+            second = value2
+            currency = currency or currency2
+            i += 1 + n2
     if second is not None:
         # `10 to 15 million`: the scale written once applies to both ends.
         if second >= 1000 and value < 1000 and value < second / 1000:
@@ -289,4 +291,13 @@ def parse_amount(text: str) -> Amount | None:
         low = None
     if mod == "EQUAL":
         mod = None
-    return Amount(value=float(value), low=low, high=high, mod=mod, unit=unit, kind=kind)
+    if currency == "cent":
+        # `87.5 cents`: money in the main unit, the currency unknown (US cents most often).
+        value, low, high = (None if v is None else v / 100 for v in (value, low, high))
+        unit = "USD"
+    return Amount(value=_tidy(value), low=_tidy(low), high=_tidy(high), mod=mod, unit=unit, kind=kind)
+
+
+def _tidy(number: float | None) -> float | None:
+    """Drop binary floating-point noise (`534.3 million` is 534300000.0, not 534299999.99999994)."""
+    return None if number is None else float(f"{number:.12g}")

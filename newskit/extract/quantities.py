@@ -22,13 +22,15 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from ._doc import facts, mention_spans, sentence_of
-from .numbers import _SCALE_ABBREVIATIONS, currencies, is_number_word, modifiers, parse_amount, units, vague_amounts
+from .numbers import SCALE_ABBREVIATIONS, currencies, is_number_word, modifiers, parse_amount, units, vague_amounts
 
-__all__ = ["extract_quantities", "quantity_spans", "counted_phrase"]
+__all__ = ["counted_phrase", "extract_quantities", "quantity_spans"]
 
 # Entity labels whose numbers belong to a name or a date, not to an amount.
 _NOT_AMOUNT_LABELS = {"DATE", "TIME", "ORDINAL", "FAC", "ORG", "PRODUCT", "EVENT", "LAW", "WORK_OF_ART", "PERSON"}
-_PHONE = re.compile(r"(?:\+?1[\s.-])?(?:\(\d{3}\)\s*|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b1-8\d\d-[\dA-Z]{3}-?[\dA-Z]{4}\b")
+_PHONE = re.compile(
+    r"(?:\+?1[\s.-])?(?:\(\d{3}\)\s*|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b1-8\d\d-[\dA-Z]{3}-?[\dA-Z]{4}\b"
+)
 # A figure with a scale or unit glued on: `15bn`, `500km`, `2GB`, `$15bn`.
 _GLUED = re.compile(r"^(?:US\$|\$|£|€)?\d[\d,]*(?:\.\d+)?([A-Za-z]+|'')$")
 _VAGUE_HEADS = {key[-2] if key[-1] == "of" else key[-1] for key in vague_amounts()} - {"a", "few", "several"}
@@ -50,7 +52,21 @@ _MONTHS = {
     "october", "nov", "nov.", "november", "dec", "dec.", "december",
 }  # fmt: skip
 _SCALE_WORDS = {"bn", "mn", "mln", "tn", "trn"}
-_ALL_WORDS = {"all", "some", "about", "around", "only", "just", "another", "additional", "other", "more", "first", "last"}
+# Words before a figure that make it a count, not a model number (`all 51 carriers`, `another 20`).
+_COUNT_WORDS = {
+    "all",
+    "some",
+    "about",
+    "around",
+    "only",
+    "just",
+    "another",
+    "additional",
+    "other",
+    "more",
+    "first",
+    "last",
+}
 _MAX_MODIFIER = max(len(k) for k in modifiers())
 
 
@@ -59,7 +75,7 @@ def _glued_unit(token: Token) -> bool:
     if not match:
         return False
     suffix = match.group(1).lower()
-    return suffix in _SCALE_ABBREVIATIONS or (suffix,) in units()
+    return suffix in SCALE_ABBREVIATIONS or (suffix,) in units()
 
 
 def _is_core(token: Token) -> bool:
@@ -95,8 +111,18 @@ def _single_end(doc: Doc, i: int, upper: int) -> int:
     while j < upper and (
         _is_core(doc[j])
         or (doc[j].lower_.rstrip(".") in _SCALE_WORDS and doc[j - 1].like_num)
-        or (doc[j].lower_ == "and" and j + 1 < upper and is_number_word(doc[j + 1].lower_) and doc[j - 1].lower_ == "hundred")
-        or (doc[j].text == "-" and j + 1 < upper and is_number_word(doc[j + 1].lower_) and is_number_word(doc[j - 1].lower_))
+        or (
+            doc[j].lower_ == "and"
+            and j + 1 < upper
+            and is_number_word(doc[j + 1].lower_)
+            and doc[j - 1].lower_ == "hundred"
+        )
+        or (
+            doc[j].text == "-"
+            and j + 1 < upper
+            and is_number_word(doc[j + 1].lower_)
+            and is_number_word(doc[j - 1].lower_)
+        )
     ):
         j += 1
     return j
@@ -150,7 +176,7 @@ def _currency_before_next(doc: Doc, k: int, upper: int) -> int:
 def _skip(token: Token, excluded: list[tuple[int, int]]) -> bool:
     if _age(token.doc, token.i):
         return False
-    if token.ent_type_ in _NOT_AMOUNT_LABELS:
+    if token.ent_type_ in _NOT_AMOUNT_LABELS and not _counts_things(token):
         return True
     start, end = token.idx, token.idx + len(token)
     if any(s < end and start < e for s, e in excluded):
@@ -164,17 +190,44 @@ def _skip(token: Token, excluded: list[tuple[int, int]]) -> bool:
     nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
     if nxt is not None and nxt.lower_ in ("block", "th", "st", "nd", "rd"):
         return True
-    if nxt is not None and not token.whitespace_ and nxt.is_alpha and nxt.lower_ not in _SCALE_WORDS and (nxt.lower_,) not in units():
-        return True  # `3G`, `4S`: a name
-    return False
+    # `3G`, `4S`: a figure glued to letters that are no unit is a name.
+    return (
+        nxt is not None
+        and not token.whitespace_
+        and nxt.is_alpha
+        and nxt.lower_ not in _SCALE_WORDS
+        and (nxt.lower_,) not in units()
+    )
+
+
+_TIME_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "decade", "century", "night", "weekend"}
+
+
+def _counts_things(token: Token) -> bool:
+    """`between 10 and 15 people` (which spaCy may label DATE): a number counting a plural noun that is no time unit."""
+    head = token.head
+    while head.dep_ in ("nummod", "quantmod", "conj", "cc") and head.like_num and head.head is not head:
+        head = head.head
+    return (
+        token.ent_type_ == "DATE"
+        and not re.fullmatch(r"(1[89]|20)\d\d", token.text)
+        and head.tag_ == "NNS"
+        and head.lemma_.lower() not in _TIME_UNITS
+        and head.i > token.i
+        and not any(t.lower_ in ("-", "year", "years") for t in token.doc[token.i + 1 : head.i])
+    )
 
 
 def _looks_like_name_part(doc: Doc, i: int) -> bool:
     """`Boeing 747`, `Flight 200`, `Trent 900`: a figure glued to a preceding proper name."""
     token = doc[i]
-    if not token.text[0].isdigit() or i == 0:
+    if i == 0:
         return False
     prev = doc[i - 1]
+    if prev.lower_ in ("number", "no.") or (prev.text == "." and i > 1 and doc[i - 2].lower_ == "no"):
+        return True
+    if not token.text[0].isdigit():
+        return False
     if prev.whitespace_ == "" and prev.text in ("-", "'", "’"):
         return True  # `A330-200`, `iLife '11`
     if prev.lower_ in _DESIGNATION_WORDS:
@@ -199,13 +252,13 @@ def _is_designation(doc: Doc, i: int, end: int) -> bool:
     prev, nxt = doc[i - 1], doc[end] if end < len(doc) else None
     if token.text[:1].isdigit() and token.text not in ("1", "1.0") and "," not in token.text:
         after_modifier = prev.pos_ in ("DET", "ADJ", "NUM") or prev.tag_ in ("POS", "PRP$")
-        if after_modifier and prev.lower_ not in _ALL_WORDS and (
-            nxt is None or nxt.tag_ in ("NN", "NNP", "IN", ",", ".", ":", "-RRB-", "HYPH")
+        if (
+            after_modifier
+            and prev.lower_ not in _COUNT_WORDS
+            and (nxt is None or nxt.tag_ in ("NN", "NNP", "IN", ",", ".", ":", "-RRB-", "HYPH"))
         ):
             return True
-    if not token.text[:1].isdigit() and prev.lower_ == "the" and (nxt is None or nxt.lower_ != "of"):
-        return True
-    return False
+    return not token.text[:1].isdigit() and prev.lower_ == "the" and (nxt is None or nxt.lower_ != "of")
 
 
 def _age(doc: Doc, i: int) -> bool:
@@ -221,18 +274,23 @@ def _age(doc: Doc, i: int) -> bool:
     )
 
 
+_PRONOUN_ONE_BEFORE = {"no", "the", "this", "that", "every", "any", "each", "which"}
+
+
 def _is_pronoun_one(doc: Doc, start: int, end: int) -> bool:
     """`one of the`, `no one`, `the one`, `one another`: `one` that counts nothing."""
     if end - start != 1 or doc[start].lower_ != "one":
         return False
     nxt = doc[end].lower_ if end < len(doc) else ""
     prev = doc[start - 1].lower_ if start > 0 else ""
-    return nxt in ("of", "another", "'s", "’s") or prev in ("no", "the", "this", "that", "every", "any", "each", "which")
+    return nxt in ("of", "another", "'s", "’s") or prev in _PRONOUN_ONE_BEFORE
 
 
 def _extend_right(doc: Doc, start: int, end: int, upper: int) -> int:
     """Take in what MEANTIME keeps after the number: `of` after a vague amount, currency words, glued units."""
     if end < upper and doc[end].lower_ == "of" and doc[end - 1].lower_ in _VAGUE_HEADS:
+        if end + 2 < upper and doc[end + 1].lower_ in ("thousands", "millions") and doc[end + 2].lower_ == "of":
+            return end + 3  # `hundreds of thousands of`
         return end + 1
     for n in (3, 2, 1):
         key = tuple(t.lower_ for t in doc[end : min(end + n, upper)])
@@ -243,7 +301,7 @@ def _extend_right(doc: Doc, start: int, end: int, upper: int) -> int:
         key = tuple(t.lower_ for t in doc[k : min(k + n, upper)])
         if len(key) == n and key in units() and units()[key][2]:
             if key == ("m",) and doc[k - 1].whitespace_:
-                continue  # a lone `m`/`g` after a space is seldom a unit
+                continue  # a lone `m` after a space is seldom metres
             return k + n
     return end
 
@@ -274,11 +332,15 @@ def counted_phrase(span: Span) -> tuple[Span | None, str | None]:
     doc = span.doc
     root = span.root
     noun = None
-    if root.dep_ in ("nummod", "quantmod", "amod", "compound") and root.head.pos_ in ("NOUN", "PROPN") and not (
-        span.start <= root.head.i < span.end
+    if (
+        root.dep_ in ("nummod", "quantmod", "amod", "compound")
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and not (span.start <= root.head.i < span.end)
     ):
         noun = root.head
-    elif span.end < len(doc) and doc[span.end - 1].lower_ == "of" or (span.end < len(doc) and doc[span.end].lower_ == "of"):
+    elif (span.end < len(doc) and doc[span.end - 1].lower_ == "of") or (
+        span.end < len(doc) and doc[span.end].lower_ == "of"
+    ):
         of = doc[span.end - 1] if doc[span.end - 1].lower_ == "of" else doc[span.end]
         objects = [c for c in of.children if c.dep_ == "pobj"]
         noun = objects[0] if objects else None

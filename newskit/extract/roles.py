@@ -127,7 +127,7 @@ def extract_roles(doc: Doc) -> list[dict]:
             continue
         words = _role_words(title, mention_at)
         head_word = title.lemma_ if title.tag_ in ("NNS", "NNPS") else title.text
-        role = doc.text[words[0].idx : title.idx] + head_word
+        role = doc[words[0].i : title.i].text_with_ws + head_word
         of, of_id, of_token = _owner(title, words, person, mention_at)
         tokens = [person.start, person.end - 1, words[0].i, title.i]
         if of_token is not None:

@@ -59,9 +59,9 @@ _TRAILING_JUNK = re.compile(r"(?:['’]s|[,:;\s\"“”]+|(?<!\b[ap]\.m)(?<!\b[A
 
 _WORD_TIMEX = re.compile(
     r"\b(?:right now|now|currently|current|presently|at present|nowadays|these days|recently|more recently|lately|"
-    r"the past|in the past|the near future|the future|the near term|the short term|then[- ]current|"
-    r"the long term|the long run|coming (?:days|weeks|months|years|quarters)|recent (?:days|weeks|months|years)|"
-    r"future quarters|as soon as possible|from time to time|daily|nightly|hourly|weekly|monthly|yearly|"
+    r"the near future|the future|the near term|the short term|then[- ]current|"
+    r"coming (?:days|weeks|months|years|quarters)|recent (?:days|weeks|months|years)|"
+    r"future quarters|as soon as possible|from time to time|daily|nightly|hourly|weekly|monthly|yearly|quarterly|annually|"
     r"(?:every|each|per) (?:other )?(?:day|night|week|month|quarter|year|morning|evening|weekend|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|october|"
     r"november|december|spring|summer|fall|autumn|winter)|"
@@ -74,15 +74,21 @@ _WORD_TIMEX = re.compile(
     r"the latest (?:period|quarter|fiscal year)|(?:fiscal )?(?:first|second|third|fourth)[- ]quarter|"
     r"(?:the )?(?:past|last|next|coming|previous) (?:(?:few|several|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|\d+) )?(?:seconds|minutes|hours|days|weeks|months|quarters|years|decades?|centur(?:y|ies))|"
+    r"(?:(?:at least|more than|less than|nearly|almost|about|over|up to|within) )?(?:a|an|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a few|several|\d+) (?:more |additional )?"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|decades?)\b(?!-|\s+old\b)|"
+    r"the (?:full|entire|whole) (?:fiscal )?year|"
+    r"the past|\d{1,2}/\d{1,2}/(?:\d\d){1,2}|(?<=\d )(?:a|per) (?:day|week|month|year)|"
     r"nineteen[ -](?:hundred )?[a-z]+(?:-[a-z]+)?|the (?:nineteen[- ])?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)|"
     r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.? \d{1,2}(?:, \d{4})?|"
     r"(?:january|february|march|april|june|july|august|september|october|november|december) \d{1,2}(?:, \d{4})?|"
-    r"(?:last |this |next |early |late )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:morning|afternoon|evening|night))?|"  # noqa: E501
+    r"(?:last |this |next |early |late )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:morning|afternoon|evening|night))?|"
     r"(?:1[89]|20)\d\d)\b",
     re.IGNORECASE,
 )
 #: Regex hits that are only time expressions in some uses: need a tag check.
-_ADVERB_ONLY = {"once", "earlier", "current", "future", "daily", "weekly", "monthly", "yearly", "hourly", "nightly"}
+_ADVERB_ONLY = {"once", "earlier", "current", "future", "daily", "weekly", "monthly", "yearly", "hourly", "nightly",
+                "quarterly", "annually"}  # fmt: skip
 
 
 def extract_timexes(doc: Doc) -> list[dict]:
@@ -101,33 +107,82 @@ def extract_timexes(doc: Doc) -> list[dict]:
     spans = _merge(text, _extend(text, _candidate_spans(doc, text)), dct)
     rows: list[dict] = []
     last_specific: tuple[str, int] | None = None  # latest calendar value and where it was written
-    # An earnings report: "a year earlier" then means the same quarter a year before (TimeBank's reading).
-    first_quarter_word = text.lower().find("quarter")
+    last_day: tuple[str, int, int] | None = None  # latest day value, where, and in which sentence
     for start, end in spans:
         before = _MOD_BEFORE.search(text[max(0, start - 20) : start])
-        if before and not _MOD_BEFORE.match(text[start:end]) and re.match(r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d|several|few|a few|\w+ty)\b", text[start:end], re.I):
+        if (
+            before
+            and not _MOD_BEFORE.match(text[start:end])
+            and re.match(
+                r"(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d|several|few|a few|\w+ty)\b",
+                text[start:end],
+                re.I,
+            )
+        ):
             start -= len(before.group(0))  # "within 18 months": the mod word belongs to the expression
         span = doc.char_span(start, end, alignment_mode="expand")
         tense = _tense(span) if span is not None else None
-        if re.search(r"\b(?:as soon as|as early as|as late as|until|till|no later than|next)\s+$", text[max(0, start - 20) : start], re.I):
+        if re.search(
+            r"\b(?:as soon as|as early as|as late as|no later than|next)\s+$", text[max(0, start - 20) : start], re.I
+        ):
             tense = FUTURE
-        quarter_context = 0 <= first_quarter_word < end
+        # in an earnings report "a year earlier" means the same quarter a year before (TimeBank's reading)
+        quarter_context = "quarter" in text[max(0, start - 400) : end].lower()
+        sentence = sentence_of(doc, start)
         timex = _anaphoric(text[start:end], last_specific[0] if last_specific else None)
         anchor_at = last_specific[1] if timex is not None and last_specific else None
         if timex is None:
             timex = normalise(
                 text[start:end], dct=dct, tense=tense, quarter_context=quarter_context,
+                after_amount=bool(re.search(r"\d\s+$", text[max(0, start - 3) : start])),
             )  # fmt: skip
         if timex is None:
             continue
         following = text[end : end + 9].lower()
-        if following.startswith((" ended", " ending")) and re.fullmatch(r"(?:the|its|a)\s+(?:fiscal\s+)?year", text[start:end].lower()):
+        if following.startswith((" ended", " ending")) and re.fullmatch(
+            r"(?:the|its|a)\s+(?:fiscal\s+)?year", text[start:end].lower()
+        ):
             timex = Timex("DURATION", "P1Y")  # "the year ended June 30": the twelve months, not the calendar year
         rows.append(_row(doc, text, start, end, timex, dct, anchor_at=anchor_at))
         if timex.type == "DATE" and timex.value and re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", timex.value):
             last_specific = (timex.value, start)
+        if last_day and last_day[2] == sentence and timex.type == "TIME" and not _NAMES_DAY.search(text[start:end]):
+            # "the first flight Tuesday ... at 18:00 UTC": the clock time is on the day the sentence named
+            timex.value = last_day[0] + timex.value[10:]
+            rows[-1] = _row(doc, text, start, end, timex, dct, anchor_at=last_day[1])
+        if timex.type == "DATE" and timex.value and re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", timex.value):
+            last_day = (timex.value, start, sentence)
     return rows
 
+
+def _narrow(
+    days: tuple[dt.date, dt.date], mod: str | None, surface: str, dct: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """The part of an interval a mod points at: ``earlier this year`` ends at publication, ``early 2008`` is its first third."""
+    first, last = days
+    if surface.startswith("earlier") and dct is not None and first <= dct <= last:
+        return first, dct
+    if surface.startswith("later") and dct is not None and first <= dct <= last:
+        return dct, last
+    span = (last - first).days + 1
+    if span < 3 or mod not in ("START", "MID", "END"):
+        return first, last
+    third = span // 3
+    if mod == "START":
+        return first, first + dt.timedelta(days=third - 1)
+    if mod == "MID":
+        return first + dt.timedelta(days=third), last - dt.timedelta(days=third)
+    return last - dt.timedelta(days=third - 1), last
+
+
+#: The days a pandas ``datetime64[ns]`` column can hold.
+_FIRST_DAY, _LAST_DAY = dt.date(1678, 1, 1), dt.date(2261, 12, 31)
+#: Words that name the day of a clock time ("5 p.m. Tuesday", "noon yesterday").
+_NAMES_DAY = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tonight|tomorrow|last|this|that|next|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.IGNORECASE,
+)
 
 _ANAPHORA = re.compile(
     r"(?P<rel>that|the same|the following|the next|the previous|the preceding|the prior)\s+(?P<unit>day|month|year)"
@@ -164,24 +219,19 @@ def _merge(text: str, spans: list[tuple[int, int]], dct) -> list[tuple[int, int]
             gap = text[prev_end:start]
             if re.fullmatch(r",?\s{1,2}(?:on\s+)?", gap):
                 joined = normalise(text[prev_start:end], dct=dct)
-                if joined is not None and (joined.type == "TIME" or re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", joined.value or "")):
+                if joined is not None and (
+                    joined.type == "TIME" or re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", joined.value or "")
+                ):
                     out[-1] = (prev_start, end)
                     continue
         out.append((start, end))
     return out
 
 
-_DAYISH = re.compile(
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2})$",
-    re.IGNORECASE,
-)
-
-
 def _extend(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Grow spans over words TimeBank keeps inside the expression the NER leaves out.
 
-    ``Thursday`` + ``evening``, ``early`` + ``Tuesday``, ``the`` + ``1988`` + ``period``;
+    ``early`` + ``Tuesday``, ``mid-`` + ``2011``, ``the`` + ``1988`` + ``period``;
     and drop a trailing ``later`` after a duration ("three days later": TimeBank marks
     the duration).
     """
@@ -191,10 +241,17 @@ def _extend(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         limit_right = spans[i + 1][0] if i + 1 < len(spans) else len(text)
         limit_left = out[-1][1] if out else 0
         before = re.search(r"\b(?:early|earlier|late|later)\s+$|\bmid-$", text[limit_left:start], re.IGNORECASE)
-        if before and re.match(r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow|this|last|next|19|20|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)", surface, re.I):  # noqa: E501
+        if before and re.match(
+            r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow|this|last|next|19|20|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)",
+            surface,
+            re.I,
+        ):
             start = limit_left + before.start()
         if re.fullmatch(r"\d{4}", surface):
-            around = re.match(r" (?:period|quarter|fiscal year|third quarter|second quarter|first quarter|fourth quarter)\b", text[end:limit_right])
+            around = re.match(
+                r" (?:period|quarter|fiscal year|third quarter|second quarter|first quarter|fourth quarter)\b",
+                text[end:limit_right],
+            )
             if around and text[max(limit_left, start - 4) : start].lower() == "the ":
                 start, end = start - 4, end + around.end()
         later = re.search(r"(?:second|minute|hour|day|week|month|year|decade)s? later$", text[start:end], re.IGNORECASE)
@@ -204,8 +261,14 @@ def _extend(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _row(doc: Doc, text: str, start: int, end: int, timex: Timex, dct: dt.date | None, *, anchor_at: int | None) -> dict:
+def _row(
+    doc: Doc, text: str, start: int, end: int, timex: Timex, dct: dt.date | None, *, anchor_at: int | None
+) -> dict:
     span_dates = interval(timex.value) if timex.type in ("DATE", "TIME") else None
+    if span_dates is not None:
+        span_dates = _narrow(span_dates, timex.mod, text[start:end].lower(), dct)
+        if not (span_dates[0] >= _FIRST_DAY and span_dates[1] <= _LAST_DAY):
+            span_dates = None  # "the 11th century": outside what a datetime64[ns] column can hold
     if timex.anchored and dct is not None:
         anchor = f"timex:{anchor_at}" if anchor_at is not None and anchor_at != start else "publication"
     else:
@@ -240,7 +303,7 @@ def _candidate_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
         if not _word_hit_ok(doc, start, end, match.group(0).lower()):
             continue
         found.append((start, end, 1))
-    found.sort(key=lambda s: (-s[2], -(s[1] - s[0]), s[0]))
+    found.sort(key=lambda s: (-(s[1] - s[0]), -s[2], s[0]))  # the longest reading wins ("every" + "Thursday")
     taken: list[tuple[int, int]] = []
     for start, end, _ in found:
         if any(start < e and s < end for s, e in taken):
@@ -260,16 +323,39 @@ def _word_hit_ok(doc: Doc, start: int, end: int, text: str) -> bool:
             return token.pos_ == "ADJ" and token.dep_ == "amod"
         if text in ("once", "earlier"):
             return token.pos_ == "ADV" and token.dep_ in ("advmod", "npadvmod") and not _next_is_number(doc, span)
+        if text in ("quarterly", "annually"):
+            return token.pos_ == "ADV"  # "they meet quarterly" is a SET, "a quarterly dividend" is not annotated
         return token.pos_ in ("ADV", "ADJ")
+    if text in ("a second", "one second", "a quarter", "one quarter"):
+        return False  # "a second group", "a quarter of the market"
     if text == "now":
         token = span[0]
         return token.dep_ != "discourse" and not (token.i + 1 < len(doc) and doc[token.i + 1].text.lower() in ("that",))
     if re.fullmatch(r"(?:1[89]|20)\d\d", text):
         token = span[0]
-        return token.i > 0 and doc[token.i - 1].lower_ in ("in", "since", "of", "by", "until", "before", "after", "from", "during")  # noqa: E501
+        return token.i > 0 and doc[token.i - 1].lower_ in (
+            "in",
+            "since",
+            "of",
+            "by",
+            "until",
+            "before",
+            "after",
+            "from",
+            "during",
+        )
     if re.fullmatch(r"(?:years|months|weeks|days|decades|hours|centuries)", text):
         token = span[0]
-        return token.i > 0 and doc[token.i - 1].lower_ in ("for", "in", "over", "within", "after", "take", "takes", "took")
+        return token.i > 0 and doc[token.i - 1].lower_ in (
+            "for",
+            "in",
+            "over",
+            "within",
+            "after",
+            "take",
+            "takes",
+            "took",
+        )
     return True
 
 
@@ -297,7 +383,11 @@ def _recut(text: str, start: int, end: int, dct: dt.date | None) -> list[tuple[i
     best = _best_inner(text, start, end, dct)
     if best is not None:
         return [best]
-    if re.search(r"\d|day|week|month|year|quarter|season|century|decade|hour|minute|morning|night|evening|time|period|term", surface, re.I):  # noqa: E501
+    if re.search(
+        r"\d|day|week|month|year|quarter|season|century|decade|hour|minute|morning|night|evening|time|period|term",
+        surface,
+        re.I,
+    ):
         return [(start, end)]
     return []
 
@@ -355,8 +445,10 @@ def _verb_tense(verb: Token, depth: int = 0) -> str | None:
     aux_lower = {a.lower_ for a in aux}
     if aux_lower & _FUTURE_AUX or ({"going"} & aux_lower and any(c.lower_ == "to" for c in verb.children)):
         return FUTURE
-    if verb.lemma_ in ("expect", "schedule", "due", "slate", "set", "plan") and verb.tag_ == "VBN" and any(
-        c.dep_ == "xcomp" for c in verb.children
+    if (
+        verb.lemma_ in ("expect", "schedule", "due", "slate", "set", "plan")
+        and verb.tag_ == "VBN"
+        and any(c.dep_ == "xcomp" for c in verb.children)
     ):
         return FUTURE
     if any(a.tag_ == "VBD" for a in aux) or verb.tag_ == "VBD":
@@ -371,7 +463,12 @@ def _verb_tense(verb: Token, depth: int = 0) -> str | None:
             return FUTURE
         head_tense = _verb_tense(head, depth + 1)
         return FUTURE if head_tense in (PRESENT, None) else head_tense  # "is to resume Tuesday"
-    if verb.tag_ == "VBG" and aux and aux[0].tag_ in ("VBZ", "VBP") and any(c.dep_ == "npadvmod" for c in verb.children):
+    if (
+        verb.tag_ == "VBG"
+        and aux
+        and aux[0].tag_ in ("VBZ", "VBP")
+        and any(c.dep_ == "npadvmod" for c in verb.children)
+    ):
         return FUTURE  # "is leaving Monday"
     if verb.tag_ in ("VBZ", "VBP", "VBG", "VB"):
         return PRESENT

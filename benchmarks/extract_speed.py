@@ -1,0 +1,89 @@
+"""newskit extraction speed next to bare spaCy ``nlp.pipe`` on the same texts, in the same run.
+
+Bare spaCy only parses; newskit parses with the same pipeline and then runs every
+extractor and the tone scorer (``newskit.extract``). Target: newskit >= 0.7x bare spaCy.
+Texts: the gva-dev corpus from ../shared if present, else synthetic articles.
+
+Usage:
+    python benchmarks/extract_speed.py [--n 300] [--repeat 2] [--batch-size 32] [--synthetic]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from common import corpus_records, machine_note, print_table, words
+
+TARGET = 0.7
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300, help="number of texts (default 300)")
+    parser.add_argument("--repeat", type=int, default=2, help="timed repetitions; the best is kept")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--synthetic", action="store_true", help="use synthetic articles even if gva-dev is there")
+    args = parser.parse_args()
+
+    import pandas as pd
+
+    import newskit as nk
+    from newskit.nlp import load_pipeline, model_version
+
+    records, source = corpus_records(args.n, synthetic=args.synthetic)
+    texts = [r["text"] for r in records]
+    articles = pd.DataFrame(records)
+    n_words = words(records)
+    nlp = load_pipeline()
+    nk.extract(articles.head(5), nlp=nlp)  # warm up: lexicons, lazy imports, caches
+    newskit_name = "newskit extract"
+
+    def run_newskit() -> None:
+        nk.extract(articles, nlp=nlp, batch_size=args.batch_size)
+
+    try:
+        run_newskit()
+    except Exception as exc:  # an extractor bug must not hide the timing; say so and time the store path
+        from newskit.engines import extract_chunk
+
+        print(
+            f"note: newskit.extract failed on these texts ({type(exc).__name__}: {str(exc)[:120]}); "
+            "timing newskit.engines.extract_chunk(errors='skip') instead (same parse + extractors + tone)"
+        )
+        newskit_name = "newskit extract_chunk"
+
+        def run_newskit() -> None:
+            extract_chunk(records, batch_size=args.batch_size, errors="skip")
+
+    best = {"bare spaCy nlp.pipe": float("inf"), newskit_name: float("inf")}
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        for _doc in nlp.pipe(texts, batch_size=args.batch_size):
+            pass
+        best["bare spaCy nlp.pipe"] = min(best["bare spaCy nlp.pipe"], time.perf_counter() - started)
+        started = time.perf_counter()
+        run_newskit()
+        best[newskit_name] = min(best[newskit_name], time.perf_counter() - started)
+
+    bare = n_words / best["bare spaCy nlp.pipe"]
+    rows = [
+        {
+            "run": name,
+            "texts": len(texts),
+            "words": n_words,
+            "seconds": seconds,
+            "words/s": n_words / seconds,
+            "x bare spaCy": (n_words / seconds) / bare,
+        }
+        for name, seconds in best.items()
+    ]
+    print(f"# extract_speed: {source}; pipeline {model_version(nlp)}; best of {args.repeat}")
+    print(machine_note())
+    print_table(rows, ["run", "texts", "words", "seconds", "words/s", "x bare spaCy"])
+    ratio = rows[1]["x bare spaCy"]
+    print(f"newskit / bare spaCy = {ratio:.2f} (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

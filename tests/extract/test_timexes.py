@@ -1,0 +1,223 @@
+"""Time expressions: detection, TIMEX3 type/value/mod, calendar intervals and anchoring."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import newskit as nk
+from newskit.extract._timex_rules import interval, normalise
+
+
+def timexes(nlp, text: str, published: str | None) -> pd.DataFrame:
+    return nk.extract_text(text, published=published, nlp=nlp).timexes
+
+
+def one(nlp, text: str, published: str | None, surface: str) -> pd.Series:
+    table = timexes(nlp, text, published)
+    rows = table[table["text"] == surface]
+    assert len(rows) == 1, f"expected one timex {surface!r} in {text!r}, got {table['text'].tolist()}"
+    return rows.iloc[0]
+
+
+# --------------------------------------------------------------------------- the seed article
+
+
+def test_seed_article_time_expressions(seed_facts, seed_text):
+    table = seed_facts.timexes
+    year = table[table["text"] == "2008"].iloc[0]
+    assert (year["type"], year["value"]) == ("DATE", "2008")
+    assert pd.isna(year["mod"])
+    assert (year["date_start"], year["date_end"]) == (pd.Timestamp("2008-01-01"), pd.Timestamp("2008-12-31"))
+    assert seed_text[year["start"] : year["end"]] == "2008"
+
+    decades = table[table["text"] == "More than two decades"].iloc[0]
+    assert decades["type"] == "DURATION"
+    assert decades["value"] in ("P20Y", "P2DE")
+    assert decades["mod"] == "MORE_THAN"
+    assert pd.isna(decades["date_start"])
+    # "in 2008" sits in the fifth sentence, "More than two decades" in the sixth
+    assert (year["sentence"], decades["sentence"]) == (4, 5)
+
+
+# --------------------------------------------------------------------------- tense and the publication date
+
+
+def test_monday_in_a_past_tense_sentence_is_the_monday_before_publication(nlp):
+    # 2024-03-06 is a Wednesday
+    row = one(nlp, "The talks collapsed on Monday.", "2024-03-06", "Monday")
+    assert (row["type"], row["value"], row["anchor"]) == ("DATE", "2024-03-04", "publication")
+    assert row["date_start"] == row["date_end"] == pd.Timestamp("2024-03-04")
+
+
+def test_monday_in_a_future_tense_sentence_is_the_monday_after_publication(nlp):
+    row = one(nlp, "The talks will resume on Monday.", "2024-03-06", "Monday")
+    assert row["value"] == "2024-03-11"
+
+
+def test_planned_event_is_in_the_future(nlp):
+    row = one(nlp, "The minister is expected to arrive in Paris on Friday.", "2024-03-06", "Friday")
+    assert row["value"] == "2024-03-08"
+
+
+def test_without_publication_date_relative_values_stay_unresolved(nlp):
+    table = timexes(nlp, "The talks collapsed on Monday, and prices rose last week.", None)
+    values = dict(zip(table["text"], table["value"], strict=False))
+    assert values["Monday"] == "XXXX-WXX-1"
+    assert values["last week"] == "XXXX-WXX"
+    assert table["date_start"].isna().all()
+    assert table["anchor"].isna().all()
+
+
+def test_absolute_dates_need_no_publication_date(nlp):
+    row = one(nlp, "The treaty was signed on Aug. 7, 1998, in Nairobi.", None, "Aug. 7, 1998")
+    assert (row["value"], row["date_start"]) == ("1998-08-07", pd.Timestamp("1998-08-07"))
+    assert pd.isna(row["anchor"])
+
+
+def test_last_week_is_an_iso_week(nlp):
+    # 2013-03-20 is in ISO week 12; the week before is W11 (Monday 11 to Sunday 17 March)
+    row = one(nlp, "Prices fell sharply last week.", "2013-03-20", "last week")
+    assert (row["type"], row["value"]) == ("DATE", "2013-W11")
+    assert (row["date_start"], row["date_end"]) == (pd.Timestamp("2013-03-11"), pd.Timestamp("2013-03-17"))
+
+
+def test_earlier_this_year_runs_from_january_to_publication(nlp):
+    row = one(nlp, "The company cut 300 jobs earlier this year.", "2013-03-20", "earlier this year")
+    assert (row["value"], row["mod"]) == ("2013", "START")
+    assert (row["date_start"], row["date_end"]) == (pd.Timestamp("2013-01-01"), pd.Timestamp("2013-03-20"))
+
+
+def test_yesterday_and_a_year_ago(nlp):
+    table = timexes(nlp, "Shares rose 3% yesterday, after falling a year ago.", "1998-02-06")
+    values = dict(zip(table["text"], table["value"], strict=False))
+    assert values["yesterday"] == "1998-02-05"
+    assert values["a year ago"] == "1997"
+
+
+def test_now_is_present_ref(nlp):
+    row = one(nlp, "The company now employs 4,000 people.", "2013-03-20", "now")
+    assert (row["type"], row["value"]) == ("DATE", "PRESENT_REF")
+
+
+# --------------------------------------------------------------------------- durations, sets, decades
+
+
+def test_durations(nlp):
+    table = timexes(nlp, "Rebels held the town for three years; the siege lasted more than four hours.", "2013-03-20")
+    rows = {
+        t: (ty, v, m) for t, ty, v, m in zip(table["text"], table["type"], table["value"], table["mod"], strict=False)
+    }
+    assert rows["three years"][:2] == ("DURATION", "P3Y")
+    assert rows["more than four hours"] == ("DURATION", "PT4H", "MORE_THAN")
+    assert table["date_start"].isna().all()
+
+
+def test_sets(nlp):
+    table = timexes(nlp, "The board meets quarterly, and the shuttle leaves every Thursday.", "2013-03-20")
+    rows = {t: (ty, v) for t, ty, v in zip(table["text"], table["type"], table["value"], strict=False)}
+    assert rows["quarterly"] == ("SET", "P3M")
+    assert rows["every Thursday"] == ("SET", "XXXX-WXX-4")
+
+
+def test_decades(nlp):
+    table = timexes(nlp, "Violence peaked in the 1990s and began in the late 1970s.", "2013-03-20")
+    rows = {t: (v, m) for t, v, m in zip(table["text"], table["value"], table["mod"], strict=False)}
+    assert rows["the 1990s"][0] == "199"
+    assert rows["the late 1970s"] == ("197", "END")
+    decade = table[table["text"] == "the 1990s"].iloc[0]
+    assert (decade["date_start"], decade["date_end"]) == (pd.Timestamp("1990-01-01"), pd.Timestamp("1999-12-31"))
+
+
+def test_ages_are_not_time_expressions(nlp):
+    table = timexes(nlp, "Mr. Smith, 52 years old, and his 6-year-old son left.", "2013-03-20")
+    assert table.empty
+
+
+def test_the_following_year_is_anchored_on_the_text(nlp):
+    table = timexes(nlp, "He was promoted in 1995, and the following year he retired.", "2013-03-20")
+    row = table[table["text"] == "the following year"].iloc[0]
+    assert row["value"] == "1996"
+    first = table[table["text"] == "1995"].iloc[0]
+    assert row["anchor"] == f"timex:{first['start']}"
+
+
+# --------------------------------------------------------------------------- the rules without spaCy
+
+
+@pytest.mark.parametrize(
+    ("text", "tense", "expected"),
+    [
+        ("the third quarter", "past", ("DATE", "1989-Q3", None)),
+        ("third-quarter", None, ("DATE", "1989-Q3", None)),
+        ("last fall", "past", ("DATE", "1989-FA", None)),
+        ("the first half", None, ("DATE", "1989-H1", None)),
+        ("mid-1996", None, ("DATE", "1996", "MID")),
+        ("the 20th century", None, ("DATE", "19", None)),
+        ("the '80s", None, ("DATE", "198", None)),
+        ("early next year", "future", ("DATE", "1990", "START")),
+        ("5 p.m. EST Nov. 9", "future", ("TIME", "1989-11-09T17:00", None)),
+        ("Friday morning", "past", ("TIME", "1989-10-27TMO", None)),
+        ("a couple of years", None, ("DURATION", "P2Y", None)),
+        ("the past two months", "past", ("DURATION", "P2M", None)),
+        ("nearly forty years", None, ("DURATION", "P40Y", "APPROX")),
+        ("at least 30 days", None, ("DURATION", "P30D", "EQUAL_OR_MORE")),
+        ("years", None, ("DURATION", "PXY", None)),
+        ("recently", "past", ("DATE", "PAST_REF", None)),
+        ("the future", "future", ("DATE", "FUTURE_REF", None)),
+        ("nineteen ninety-six", None, ("DATE", "1996", None)),
+        ("1994 or later", None, ("DATE", "1994", "ON_OR_AFTER")),
+        ("Thanksgiving Day", "past", ("DATE", "1988-11-24", None)),
+    ],
+)
+def test_normalise(text, tense, expected):
+    # the DCT is Monday 1989-10-30, as in many Wall Street Journal articles of TimeBank
+    found = normalise(text, dct=dt.date(1989, 10, 30), tense=tense)
+    assert found is not None
+    assert (found.type, found.value, found.mod) == expected
+
+
+def test_normalise_refuses_non_time_words():
+    assert normalise("the committee", dct=dt.date(1989, 10, 30)) is None
+    assert normalise("52", dct=dt.date(1989, 10, 30)) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "first", "last"),
+    [
+        ("2013-W11", "2013-03-11", "2013-03-17"),
+        ("2012-SU", "2012-06-01", "2012-08-31"),
+        ("2012-WI", "2012-12-01", "2013-02-28"),
+        ("1998-Q3", "1998-07-01", "1998-09-30"),
+        ("2000-02", "2000-02-01", "2000-02-29"),
+        ("199", "1990-01-01", "1999-12-31"),
+        ("2023-11-06T17:00", "2023-11-06", "2023-11-06"),
+    ],
+)
+def test_interval(value, first, last):
+    assert interval(value) == (dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+
+
+def test_interval_of_unresolved_values_is_none():
+    assert interval("XXXX-WXX-1") is None
+    assert interval("PRESENT_REF") is None
+
+
+# --------------------------------------------------------------------------- the dev corpus
+
+
+@pytest.mark.corpus
+def test_timebank_aquaint_scores(corpora_dir):
+    """TempEval-3 task A on timebank-aquaint with the official scorer.
+
+    256 documents; about 2 minutes (the spaCy parse of every extractor dominates, the
+    time expressions themselves take about 10 ms a document).
+    """
+    import newskit.evaluate as ev
+
+    report = ev.run("timex", corpora_dir / "timebank-aquaint")
+    table = report.tables["all"]  # timebank + aquaint pooled
+    assert table.loc["relaxed", "F1"] >= 0.90, str(report)
+    assert table.loc["value", "F1"] >= 0.80, str(report)
