@@ -142,6 +142,14 @@ def _keep_top(values: pd.Series, keep: Iterable, other: str = "other") -> pd.Ser
     return values.where(values.isin(keep), other)
 
 
+def _bottom_up(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a horizontal bar chart in drawing order: the largest on top, ``other`` at the bottom."""
+    table = table.loc[table.sum(axis=1).sort_values(ascending=True, kind="stable").index]
+    if "other" in table.index:
+        table = table.loc[["other"] + [i for i in table.index if i != "other"]]
+    return table
+
+
 def _as_list(value) -> list[str]:
     if value is None:
         return []
@@ -564,7 +572,11 @@ def mentions_heatmap(
     table = table[columns]
     n_rows, n_cols = table.shape
     fig, ax = _figure(height=1.8 + 0.3 * n_rows, width=max(WIDTH, 3 + 0.45 * n_cols))
-    image = ax.imshow(table.to_numpy(), aspect="auto", cmap="cividis", interpolation="nearest")
+    # The folded "other" row and column sum many entities or groups; scaling the colours to
+    # them would darken every real cell, so they saturate instead (their counts are printed).
+    named = table.drop(index="other", columns="other", errors="ignore").to_numpy()
+    peak = named.max() if named.size and named.max() > 0 else max(table.to_numpy().max(), 1)
+    image = ax.imshow(table.to_numpy(), aspect="auto", cmap="cividis", interpolation="nearest", vmin=0, vmax=peak)
     ax.set_xticks(range(n_cols))
     ax.set_xticklabels(
         [plain(c, limit=28) for c in table.columns],
@@ -575,7 +587,6 @@ def mentions_heatmap(
     ax.set_yticks(range(n_rows))
     ax.set_yticklabels([plain(i, limit=30) for i in table.index], fontsize=8)
     if n_rows * n_cols <= 400:
-        peak = table.to_numpy().max() or 1
         for (r, c), value in np.ndenumerate(table.to_numpy()):
             if value:
                 ax.text(
@@ -771,7 +782,7 @@ def casualties_by_group(
     kept = _top_n(totals, top_n).index
     data["group"] = _keep_top(data["group"], kept)
     table = data.pivot_table(index="group", columns="outcome", values="people", aggfunc="sum", fill_value=0)
-    table = table.loc[table.sum(axis=1).sort_values(ascending=True, kind="stable").index]
+    table = _bottom_up(table)
     outcomes = [o for o in OUTCOMES if o in table.columns] + [o for o in table.columns if o not in OUTCOMES]
     table = table[outcomes]
     fig, ax = _figure(height=1.6 + 0.35 * len(table))
@@ -810,7 +821,7 @@ def quotes_per_speaker(facts: Facts, *, top_n: int = 15, title: str = "Statement
     kept = _top_n(data["source"].value_counts(), top_n).index
     data["source"] = _keep_top(data["source"], kept)
     table = data.pivot_table(index="source", columns="kind", aggfunc="size", fill_value=0)
-    table = table.loc[table.sum(axis=1).sort_values(ascending=True, kind="stable").index]
+    table = _bottom_up(table)
     kinds = [k for k in ("direct", "mixed", "indirect") if k in table.columns] + [
         k for k in table.columns if k not in ("direct", "mixed", "indirect")
     ]

@@ -739,6 +739,8 @@ def _save_figures(notebook: Path, directory: Path, prefix: str) -> list[Path]:
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)
+    for stale in directory.glob(f"{_figure_name(prefix)}-*.png"):  # from an earlier run into the same folder
+        stale.unlink()
     saved, seen = [], {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):

@@ -66,6 +66,8 @@ FINGERPRINT_COLUMNS: tuple[str, ...] = ("published", "title", "source", "url", "
 FORMATS = ("parquet", "csv")
 ERROR_MODES = ("raise", "warn", "skip")
 FILTER_KEYS = ("article_id", "published")
+#: Where ``extract_to_store(format="csv")`` keeps the Parquet store its CSV files are exported from.
+CSV_STORE = ".store"
 
 _FIX_REBUILD = "re-run `newskit extract INPUT --out {dir}` to rebuild it, or choose another --out directory"
 
@@ -859,6 +861,8 @@ def extract_to_store(
     scheduler=None,
     chunk_size: int = 500,
     batch_size: int = 32,
+    format: str = "parquet",
+    tables: Iterable[str] | str | None = None,
     progress: bool = False,
 ) -> StoreResult:
     """Extract articles into a facts store, incrementally and in chunks.
@@ -890,6 +894,12 @@ def extract_to_store(
             ``distributed.Client``; the store directory must be writable from this process.
         chunk_size: Articles per chunk (one Parquet file per table per chunk).
         batch_size: Texts per ``nlp.pipe`` batch.
+        format: ``"parquet"`` (the store itself) or ``"csv"``: ``out/<table>.csv`` files
+            exported after extraction from a Parquet store kept in ``out/.store``, so that
+            re-runs stay incremental.
+        tables: Tables to write (all by default). A Parquet store always keeps
+            ``articles`` too: its index, date filters and re-extraction rely on it.
+            Chunks written without a table asked for now are extracted again.
         progress: Show a progress bar.
 
     Returns:
@@ -910,6 +920,34 @@ def extract_to_store(
     from .nlp import load_pipeline, model_version
 
     started = time.perf_counter()
+    if format not in FORMATS:
+        raise ParameterError("format", format, "is not a supported format", fix=f"use one of {', '.join(FORMATS)}")
+    wanted_tables = _check_tables(tables)
+    if format == "csv":
+        csv_out = Path(out)
+        if (csv_out / MANIFEST).exists() and _load_manifest(csv_out)["file_format"] != "csv":
+            raise StoreError(f"{csv_out}: holds a Parquet store; choose another --out directory for CSV files")
+        if not (csv_out / MANIFEST).exists() and csv_out.is_dir() and any(not _ours(p) for p in csv_out.iterdir()):
+            raise StoreError(f"{csv_out}: not empty and not a newskit output; choose an empty or new --out directory")
+        result = extract_to_store(
+            inputs,
+            csv_out / CSV_STORE,
+            errors=errors,
+            columns=columns,
+            engine=engine,
+            n_process=n_process,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_size=chunk_size,
+            batch_size=batch_size,
+            tables=tables,
+            progress=progress,
+        )
+        write_facts(read_facts(csv_out / CSV_STORE, tables=wanted_tables), csv_out, format="csv", tables=wanted_tables)
+        result.path = csv_out
+        result.seconds = time.perf_counter() - started
+        return result
+    stored_tables = [t for t in STORED_TABLES if t == "articles" or t in wanted_tables]
     if errors not in ERROR_MODES:
         raise ParameterError("errors", errors, "is not an error mode", fix=f"use one of {', '.join(ERROR_MODES)}")
     if not isinstance(engine, Engine) and engine not in ENGINES:
@@ -931,17 +969,20 @@ def extract_to_store(
     result = StoreResult(
         path=out, newskit_version=current[0], model_version=current[1], engine=getattr(engine, "name", engine)
     )
-    result.facts = dict.fromkeys(STORED_TABLES, 0)
+    result.facts = dict.fromkeys(stored_tables, 0)
     with _locked(out):
         manifest = _load_manifest(out) if (out / MANIFEST).exists() else _new_manifest()
         if manifest["file_format"] != "parquet":
             raise StoreError(f"{out}: holds a CSV export, which cannot be extended; choose another --out directory")
         manifest.pop("snapshot", None)
         _remove_orphans(out, manifest)
-        for folder in STORED_TABLES:
+        for folder in stored_tables:
             (out / folder).mkdir(exist_ok=True)
         current_chunks = {
-            c for c, info in manifest["chunks"].items() if (info["newskit_version"], info["model_version"]) == current
+            c
+            for c, info in manifest["chunks"].items()
+            if (info["newskit_version"], info["model_version"]) == current
+            and set(stored_tables) <= set(info.get("tables", STORED_TABLES))
         }
         by_path = {entry[2]: aid for aid, entry in manifest["articles"].items() if entry[2] is not None}
         seen: set[str] = set()
@@ -984,7 +1025,7 @@ def extract_to_store(
                     "install the same pipeline on every worker (or set NEWSKIT_SPACY_MODEL)"
                 )
             rows = {}
-            for table in STORED_TABLES:
+            for table in stored_tables:
                 data = chunk_result.tables[table]
                 _atomic_write(_part_path(out, table, chunk), _parquet_bytes(data))
                 rows[table] = data.num_rows
@@ -995,7 +1036,7 @@ def extract_to_store(
                 "newskit_version": current[0],
                 "model_version": current[1],
                 "created": _now(),
-                "tables": list(STORED_TABLES),
+                "tables": stored_tables,
                 "articles": len(written),
                 "rows": rows,
             }
@@ -1041,7 +1082,9 @@ def extract_to_store(
 
 def _ours(path: Path) -> bool:
     """Whether ``path`` (in a directory without manifest) is what a killed first run leaves behind."""
-    return path.name in {".lock", *schema.TABLES} or (path.name.startswith(".") and path.name.endswith(".tmp"))
+    return path.name in {".lock", CSV_STORE, *schema.TABLES} or (
+        path.name.startswith(".") and path.name.endswith(".tmp")
+    )
 
 
 def _stale_articles(directory: Path, manifest: dict, current_chunks: set[str], seen: set[str]) -> Iterator[dict]:

@@ -418,3 +418,38 @@ def test_entity_mentions_top_n(facts):
 def test_palette_is_okabe_ito():
     assert plots.palette(2) == ["#E69F00", "#56B4E9"]
     assert len(set(plots.palette(8))) == 8
+
+
+def test_charts_stay_readable_for_thousands_of_articles():
+    rng = np.random.default_rng(3)
+    n = 10_000
+    articles = pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in range(n)],
+            "published": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1500, n), unit="D"),
+            "source": [f"Outlet {i}" for i in rng.integers(0, 120, n)],
+            "text": "-",
+            "tone": rng.uniform(-1, 1, n),
+        }
+    )
+    mentions = pd.DataFrame(
+        {
+            "article_id": [f"a{i}" for i in rng.integers(0, n, 30_000)],
+            "name": [f"Entity {i}" for i in rng.integers(0, 500, 30_000)],
+            "label": "ORG",
+        }
+    )
+    attributions = pd.DataFrame(
+        {"article_id": mentions["article_id"][:5000], "kind": "direct", "source": mentions["name"][:5000]}
+    )
+    many = nk.Facts.from_frames({"articles": articles, "mentions": mentions, "attributions": attributions})
+    heat = plots.mentions_heatmap(many, top_n=20, max_groups=25)
+    ax = heat.axes[0]
+    assert ax.images[0].get_array().shape == (21, 26)  # top 20 + other, top 25 outlets + other
+    assert ax.images[0].get_array().sum() == 30_000  # nothing dropped, only folded
+    by_month = plots.mentions_heatmap(many, group_by="month", max_groups=24)
+    assert len(by_month.axes[0].get_xticklabels()) == 25  # the latest 24 months + other
+    tone = plots.tone_over_time(many)
+    assert plots.figure_summary(tone)["lines"] == 8  # 7 outlets + other
+    speakers = [t.get_text() for t in plots.quotes_per_speaker(many).axes[0].get_yticklabels()]
+    assert len(speakers) == 16 and speakers[0] == "other"  # the top 15 and, at the bottom, the rest

@@ -257,6 +257,28 @@ def test_new_newskit_version_reextracts_everything(tmp_path, small_articles, mon
     assert len(list((store / "articles").glob("part-*.parquet"))) == len(manifest["chunks"])
 
 
+def test_csv_output_and_table_subsets(tmp_path, small_articles):
+    out = tmp_path / "csv"
+    result = extract_to_store(small_articles[:4], out, format="csv", tables=["events", "mentions", "entities"])
+    assert result.articles_extracted == 4 and result.path == out
+    assert sorted(p.name for p in out.glob("*.csv")) == ["entities.csv", "events.csv", "mentions.csv"]
+    back = read_facts(out)
+    assert len(back.mentions) == result.facts["mentions"] > 0
+    assert back.entities["n_mentions"].sum() == len(back.mentions)
+    again = extract_to_store(small_articles[:6], out, format="csv", tables=["events", "mentions", "entities"])
+    assert (again.articles_unchanged, again.articles_extracted) == (4, 2)
+
+    # A Parquet store of some tables keeps articles too; asking for more tables later re-extracts.
+    store = tmp_path / "parquet"
+    extract_to_store(small_articles[:4], store, tables=["timexes"])
+    assert sorted(p.name for p in store.iterdir() if p.is_dir()) == ["articles", "timexes"]
+    partial = read_facts(store)
+    assert len(partial.articles) == 4 and len(partial.timexes) > 0 and len(partial.mentions) == 0
+    assert extract_to_store(small_articles[:4], store, tables=["timexes"]).articles_unchanged == 4
+    assert extract_to_store(small_articles[:4], store).articles_extracted == 4
+    assert len(read_facts(store).mentions) > 0
+
+
 def test_store_filters_push_down_by_article_and_date(tmp_path, small_articles):
     store = tmp_path / "store"
     extract_to_store(small_articles, store, chunk_size=5)
