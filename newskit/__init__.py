@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from .errors import InputError, ModelNotFoundError, NewskitError, NotebookError, ParameterError, StoreError
 from .extract import extract, extract_text
+from .extract.casualties import casualty_summary
 from .facts import Facts
 from .readers import iter_articles, read_articles, skipped_table
+from .store import read_facts
 
 __version__ = "0.1.0"
 
@@ -25,9 +27,11 @@ __all__ = [
     "ParameterError",
     "StoreError",
     "__version__",
+    "casualty_summary",
     "extract",
     "extract_text",
     "iter_articles",
     "read_articles",
+    "read_facts",
     "skipped_table",
 ]

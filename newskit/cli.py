@@ -77,9 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="run the report notebooks headless and render shareable HTML")
     report.add_argument("input", metavar="INPUT", help="articles (file, directory, glob) or a facts store")
-    report.add_argument(
-        "--out", required=True, metavar="DIR", help="output directory; {date} and {time} are filled in"
-    )
+    report.add_argument("--out", required=True, metavar="DIR", help="output directory; {date} and {time} are filled in")
     report.add_argument("--notebooks", nargs="+", metavar="NAME", help="notebooks to run (default: all)")
     report.add_argument(
         "-p",

@@ -8,12 +8,12 @@ traceback.
 from __future__ import annotations
 
 __all__ = [
-    "NewskitError",
     "InputError",
-    "ParameterError",
     "ModelNotFoundError",
-    "StoreError",
+    "NewskitError",
     "NotebookError",
+    "ParameterError",
+    "StoreError",
 ]
 
 

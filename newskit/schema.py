@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Column", "TABLES", "FACT_TABLES", "frame", "conform", "describe", "to_markdown"]
+__all__ = ["FACT_TABLES", "TABLES", "Column", "conform", "describe", "frame", "to_markdown"]
 
 STRING = "string"
 INT = "Int64"
@@ -95,7 +95,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _ARTICLE_ID,
         ("entity_id", STRING, "Canonical entity (see `entities.entity_id`)."),
         ("name", STRING, "Canonical name of the entity (`Albin Kurti` for the mention `Kurti’s`)."),
-        ("label", STRING, "Entity label after correction: PERSON, ORG, GPE, LOC, NORP, FAC, PRODUCT, EVENT, LAW, WORK_OF_ART."),
+        (
+            "label",
+            STRING,
+            "Entity label after correction: PERSON, ORG, GPE, LOC, NORP, FAC, PRODUCT, EVENT, LAW, WORK_OF_ART.",
+        ),
         ("text", STRING, "The mention as written, possessive stripped (`Kurti` for `Kurti’s`)."),
         *_span(what="the mention"),
         _SENTENCE,
@@ -107,7 +111,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "Stable id: `E` + 12 hex digits of sha1(label + NUL + canonical name). The same name with the "
             "same label gets the same id in every article and every run.",
         ),
-        ("name", STRING, "Canonical name: the fullest form seen (`Albin Kurti`), groups by their plural noun (`Serbs`)."),
+        (
+            "name",
+            STRING,
+            "Canonical name: the fullest form seen (`Albin Kurti`), groups by their plural noun (`Serbs`).",
+        ),
         ("label", STRING, "Entity label (see `mentions.label`)."),
         ("aliases", LIST, "Every distinct surface form seen, sorted."),
         ("n_mentions", INT, "Number of mentions across all articles."),
@@ -128,8 +136,16 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("text", STRING, "The time expression as written."),
         *_span(what="the time expression"),
         ("type", STRING, "TIMEX3 type: DATE, TIME, DURATION or SET."),
-        ("value", STRING, "TIMEX3 value (`2008`, `2023-11-06`, `2013-W11`, `P20Y`, `PAST_REF`, `XXXX-XX-XXTMO` ...); <NA> if none."),
-        ("mod", STRING, "TIMEX3 mod: APPROX, MORE_THAN, LESS_THAN, EQUAL_OR_MORE, START, MID, END, BEFORE, AFTER ...; <NA> if none."),
+        (
+            "value",
+            STRING,
+            "TIMEX3 value (`2008`, `2023-11-06`, `2013-W11`, `P20Y`, `PAST_REF`, `XXXX-XX-XXTMO` ...); <NA> if none.",
+        ),
+        (
+            "mod",
+            STRING,
+            "TIMEX3 mod: APPROX, MORE_THAN, LESS_THAN, EQUAL_OR_MORE, START, MID, END, BEFORE, AFTER ...; <NA> if none.",
+        ),
         ("date_start", DATE, "First day of the calendar interval a DATE/TIME value covers; NaT otherwise."),
         ("date_end", DATE, "Last day of that interval (inclusive); NaT otherwise."),
         ("anchor", STRING, "What a relative value was resolved against: `publication`, `timex:<start>` or <NA>."),
@@ -139,7 +155,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _ARTICLE_ID,
         ("date_start", DATE, "Earliest day the event can have happened; NaT if unbounded."),
         ("date_end", DATE, "Latest day the event can have happened (inclusive); NaT if unbounded."),
-        ("precision", STRING, "Granularity of the dating: day, week, month, season, quarter, year, decade, century, bound."),
+        (
+            "precision",
+            STRING,
+            "Granularity of the dating: day, week, month, season, quarter, year, decade, century, bound.",
+        ),
         ("dated_by", STRING, "How the date was found: `timex`, `publication` or `relative-to-event`."),
         ("description", STRING, "A short readable clause: who did what."),
         (

@@ -965,7 +965,7 @@ def extract_to_store(
     if not (out / MANIFEST).exists() and any(not _ours(p) for p in out.iterdir()):
         raise StoreError(f"{out}: not empty and not a facts store; choose an empty or new --out directory")
 
-    current = (__version__, model_version(load_pipeline()))
+    current = (__version__, _installed_model_version() or model_version(load_pipeline()))
     result = StoreResult(
         path=out, newskit_version=current[0], model_version=current[1], engine=getattr(engine, "name", engine)
     )
@@ -1078,6 +1078,44 @@ def extract_to_store(
         _unlink_all(dead)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _installed_model_version() -> str | None:
+    """The model version to record, without importing spaCy when the pipeline is not loaded yet.
+
+    A re-run with nothing to extract then loads no model. ``None`` means: load the pipeline
+    and ask it. Workers report the version they really run and a mismatch stops the run
+    (see ``write_chunk``), so a wrong guess cannot go unnoticed.
+    """
+    from .nlp import load_pipeline
+
+    if load_pipeline.cache_info().currsize:  # already loaded in this process: ask it
+        return None
+    return _package_model_version()
+
+
+def _package_model_version() -> str | None:
+    """``newskit.nlp.model_version`` of the pipeline ``load_pipeline()`` would load, from the
+    ``meta.json`` of its package (the file spaCy reads ``nlp.meta`` from); ``None`` if unsure."""
+    import importlib.util
+
+    from .nlp import model_candidates
+
+    for candidate in model_candidates():
+        if os.sep in candidate or "/" in candidate:
+            return None  # a pipeline directory: let spaCy load it
+        try:
+            spec = importlib.util.find_spec(candidate)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        try:
+            meta = json.loads((Path(next(iter(spec.submodule_search_locations))) / "meta.json").read_text("utf-8"))
+            return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}=={meta.get('version', '0')}"
+        except (OSError, ValueError, StopIteration):
+            return None
+    return None
 
 
 def _ours(path: Path) -> bool:

@@ -389,3 +389,13 @@ def test_reading_a_store_does_not_import_spacy(tmp_path):
         "assert len(facts.articles) == 1; assert 'spacy' not in sys.modules, 'spacy imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_model_version_read_from_the_package_matches_the_loaded_pipeline(nlp):
+    from newskit.nlp import model_version
+    from newskit.store import _package_model_version
+
+    found = _package_model_version()
+    if found is None:
+        pytest.skip("the pipeline is not an installed package with a meta.json")
+    assert found == model_version(nlp)

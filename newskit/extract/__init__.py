@@ -46,11 +46,15 @@ def extract(
     from .pipeline import collect, iter_article_facts
 
     if not isinstance(articles, pd.DataFrame):
-        raise ParameterError("articles", type(articles).__name__, "must be a DataFrame", fix="use newskit.read_articles")
+        raise ParameterError(
+            "articles", type(articles).__name__, "must be a DataFrame", fix="use newskit.read_articles"
+        )
     missing = {"article_id", "text"} - set(articles.columns)
     if missing:
         raise ParameterError(
-            "articles", f"columns {sorted(articles.columns)}", f"missing column(s) {sorted(missing)}",
+            "articles",
+            f"columns {sorted(articles.columns)}",
+            f"missing column(s) {sorted(missing)}",
             fix="pass the DataFrame returned by newskit.read_articles",
         )
     articles = schema.conform("articles", articles)
@@ -84,8 +88,15 @@ def extract_text(
     published_ts = parse_date(published, where="published") if published is not None else None
     article_id = article_id_for(text, published_ts)
     row = {
-        "article_id": article_id, "published": published_ts, "title": title, "source": source,
-        "path": "<text>", "paths": ["<text>"], "format": "text", "text": text, "n_words": len(text.split()),
+        "article_id": article_id,
+        "published": published_ts,
+        "title": title,
+        "source": source,
+        "path": "<text>",
+        "paths": ["<text>"],
+        "format": "text",
+        "text": text,
+        "n_words": len(text.split()),
     }
     return extract(schema.conform("articles", pd.DataFrame([row])), nlp=nlp)
 

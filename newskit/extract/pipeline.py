@@ -16,7 +16,7 @@ from .. import schema
 from . import attributions, casualties, entities, events, quantities, roles, timexes
 from .tone import score_tone
 
-__all__ = ["STEPS", "DISABLED_COMPONENTS", "prepare_doc", "run_extractors", "iter_article_facts", "entities_table"]
+__all__ = ["DISABLED_COMPONENTS", "STEPS", "entities_table", "iter_article_facts", "prepare_doc", "run_extractors"]
 
 #: (table, extractor) in the order they run. Each extractor takes a Doc and returns rows.
 STEPS: tuple[tuple[str, Callable[[Doc], list[dict]]], ...] = (
