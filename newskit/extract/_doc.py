@@ -42,7 +42,7 @@ def facts(doc: Doc, table: str) -> list[dict]:
 
 def mention_spans(doc: Doc) -> Iterable[Span]:
     """Canonical entity mentions of ``doc`` (empty before the entities extractor ran)."""
-    return doc.spans[MENTIONS_KEY] if MENTIONS_KEY in doc.spans else ()
+    return doc.spans.get(MENTIONS_KEY, ())
 
 
 def entity_name(doc: Doc, entity_id: str) -> str | None:
