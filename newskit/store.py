@@ -753,6 +753,8 @@ class StoreResult:
         newskit_version: newskit version recorded for the new chunks.
         model_version: spaCy pipeline recorded for the new chunks.
         engine: ``"local"`` or ``"dask"``.
+        worker_seconds: Wall-clock seconds workers spent extracting, summed over chunks.
+        worker_cpu_seconds: CPU seconds they used (below ``worker_seconds`` when cores are shared).
         failures: ``{"article_id", "path", "problem"}`` per failed article.
         skipped: Inputs the readers could not read or found duplicated (``errors="warn"``/``"skip"``),
             as ``{"path", "where", "problem", "fix"}`` (see :func:`newskit.readers.iter_articles`).
@@ -769,6 +771,8 @@ class StoreResult:
     newskit_version: str = ""
     model_version: str = ""
     engine: str = "local"
+    worker_seconds: float = 0.0
+    worker_cpu_seconds: float = 0.0
     failures: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
 
@@ -957,6 +961,7 @@ def extract_to_store(
             raise ParameterError(name, value, "must be a positive integer")
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ParameterError("workers", workers, "must be a positive integer")
+    runner = get_engine(engine, n_process=n_process, workers=workers, scheduler=scheduler)  # starts nothing yet
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -1052,6 +1057,8 @@ def extract_to_store(
             _save_manifest(out, manifest)
             _unlink_all(dead)
             result.chunks += 1
+            result.worker_seconds += chunk_result.seconds
+            result.worker_cpu_seconds += chunk_result.cpu_seconds
             result.articles_extracted += len(written)
             result.articles_failed += len(failed)
             result.failures += chunk_result.failures
@@ -1061,7 +1068,6 @@ def extract_to_store(
             if bar is not None:
                 bar.update(len(records))
 
-        runner = get_engine(engine, n_process=n_process, workers=workers, scheduler=scheduler)
         try:
             for records, chunk_result in runner.map_chunks(
                 _chunks(pending(), chunk_size), batch_size=batch_size, errors=errors

@@ -111,6 +111,10 @@ def test_get_engine_validates_its_options():
         get_engine("spark")
     with pytest.raises(ParameterError, match="scheduler"):
         get_engine("local", scheduler="tcp://127.0.0.1:8786")
+    with pytest.raises(ParameterError, match="--processes"):
+        get_engine("local", workers=2)
+    with pytest.raises(ParameterError, match="--workers"):
+        get_engine("dask", n_process=2)
 
 
 @pytest.mark.slow

@@ -15,13 +15,15 @@ from spacy.tokens import Doc, Span, Token
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
 
-#: Opening marks → the closing marks that end them. Straight quotes open and close themselves;
-#: PTB-style (MEANTIME, TimeBank) text writes `` ... ''.
-_OPEN_TO_CLOSE = {"“": ("”",), '"': ('"',), "``": ("''", '"'), "«": ("»",), "„": ("“", "”")}
+#: Marks that usually open, usually close, or do either (decided by the characters around them).
+#: PTB-style text (MEANTIME, TimeBank, NYT) writes `` ... '' or '' ... ''.
+_OPENERS = frozenset({"“", "«", "„", "``"})
+_CLOSERS = frozenset({"”", "»"})
 _MARK = re.compile(r"``|''|[“”\"«»„]")
-#: A blank line ends an unclosed straight quote: news style reopens a quote on every paragraph
-#: of a long quotation without closing the previous one.
-_PARAGRAPH = re.compile(r"\n\s*\n")
+#: What may separate a bare `he said` clause from the quotation it reports.
+_GAP = " \t\n,:;.—–-"
+#: Longest `, she said, ` between two parts of one quotation (characters).
+_MAX_INTERRUPTION = 250
 _EDGE_PUNCT = ".,;:!?—–- \n\t"
 
 
@@ -46,33 +48,44 @@ class Quote:
 def find_quotes(text: str) -> list[Quote]:
     """Pair quotation marks in ``text`` (curly, straight, guillemets and PTB `` '').
 
-    An unclosed opening mark is dropped at the next paragraph break when a new mark
-    opens there (the news convention for multi-paragraph quotes), so one missing mark
-    does not flip every later quote inside out.
+    Whether a mark opens or closes is read from its neighbours (a space before it opens,
+    a letter before and a space after closes), so a mis-typed `“` at the end of a quote
+    still closes it. An opening mark left unclosed is forgotten when the next one opens
+    (news style reopens every paragraph of a long quotation without closing the last).
     """
     quotes: list[Quote] = []
-    opened: tuple[int, str] | None = None
-    paragraph_breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
+    opened: tuple[int, int] | None = None
     for match in _MARK.finditer(text):
-        mark, at = match.group(), match.start()
-        if opened is not None:
-            open_at, open_mark = opened
-            crossed_paragraph = any(open_at < b < at for b in paragraph_breaks)
-            if mark in _OPEN_TO_CLOSE[open_mark] and not (crossed_paragraph and open_mark == '"' and _opens(text, at)):
-                quotes.append(_quote(text, open_at, len(open_mark), at, match.end()))
-                opened = None
-                continue
-            if mark in _OPEN_TO_CLOSE:
-                opened = (at, mark)  # a new opening mark: the earlier one was never closed
+        at, end = match.start(), match.end()
+        if _is_opening(text, match.group(), at, end) or opened is None:
+            if _is_closing(text, at, end) and opened is None:
+                continue  # a stray closing mark
+            if opened is not None:  # reopened on a new paragraph: the old one ran to its paragraph's end
+                paragraph_end = text.find("\n", opened[1], at)
+                if paragraph_end > 0:
+                    quotes.append(_quote(text, opened[0], opened[1] - opened[0], paragraph_end, paragraph_end))
+            opened = (at, end)
             continue
-        if mark in _OPEN_TO_CLOSE:
-            opened = (at, mark)
+        quotes.append(_quote(text, opened[0], opened[1] - opened[0], at, end))
+        opened = None
     return [q for q in quotes if q.inner_end > q.inner_start]
 
 
-def _opens(text: str, at: int) -> bool:
-    """A straight quote at ``at`` looks like an opening mark (preceded by space or line start)."""
-    return at == 0 or text[at - 1].isspace() or text[at - 1] in "([—–-"
+def _is_opening(text: str, mark: str, at: int, end: int) -> bool:
+    before = text[at - 1] if at else " "
+    after = text[end] if end < len(text) else " "
+    space_before = before.isspace() or before in "([{—–-/"
+    space_after = after.isspace() or after in ".,;:!?)]}"
+    if mark in _OPENERS:
+        return not (not space_before and space_after)
+    if mark in _CLOSERS:
+        return space_before and not space_after
+    return space_before and not after.isspace()
+
+
+def _is_closing(text: str, at: int, end: int) -> bool:
+    before = text[at - 1] if at else " "
+    return not (before.isspace() or before in "([{—–-/")
 
 
 def _quote(text: str, open_at: int, open_len: int, close_at: int, close_end: int) -> Quote:
@@ -132,7 +145,7 @@ def _is_edge_noise(token: Token, doc: Doc, start: int, end: int) -> bool:
         return True
     if token.is_quote:
         return not _pair_inside(doc, start, end)
-    return token.is_punct or token.dep_ in ("cc", "mark") and token.i == end - 1
+    return token.is_punct or (token.dep_ in ("cc", "mark") and token.i == end - 1)
 
 
 def _pair_inside(doc: Doc, start: int, end: int) -> bool:
@@ -148,3 +161,47 @@ def char_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
 def span_of(doc: Doc, start_char: int, end_char: int) -> Span | None:
     """Tokens covering ``[start_char, end_char)`` (expanded to token edges)."""
     return doc.char_span(start_char, end_char, alignment_mode="expand")
+
+
+def inside_quote(char: int, quotes: list[Quote]) -> bool:
+    return any(q.start < char < q.end for q in quotes)
+
+
+def adjacent_quote(doc: Doc, text: str, verb: Token, quotes: list[Quote]) -> tuple[int, int] | None:
+    """The quotation a bare `he said.` / `She said:` clause sits next to (the parser split them)."""
+    clause_start, clause_end = char_bounds(doc, verb.left_edge.i, verb.right_edge.i + 1)
+    for quote in quotes:  # `"Safety," said Grimm.`: the quote inside the verb's own clause
+        if clause_start <= quote.start and quote.end <= verb.idx and not text[quote.end : verb.idx].strip(_GAP):
+            return quote.start, quote.end
+    for quote in quotes:
+        if quote.end <= clause_start and not text[quote.end : clause_start].strip(_GAP):
+            return quote.start, quote.end
+    for quote in quotes:
+        if quote.start >= clause_end and not text[clause_end : quote.start].strip(_GAP):
+            return quote.start, quote.end
+    return None
+
+
+def continue_quote(text: str, content: tuple[int, int], quotes: list[Quote]) -> tuple[int, int]:
+    """`“A,” she said, “B.”`: a quote that ends, then resumes after the speaker, is one content;
+    so are the quote paragraphs that follow it directly (news style: one speaker per run of quotes)."""
+    start, end = content
+    if not any(q.end == end for q in quotes):
+        return content
+    following = [q for q in quotes if q.start >= end]
+    if following and len(text[end : following[0].start]) <= _MAX_INTERRUPTION:
+        end = following[0].end
+        for quote in following[1:]:
+            if text[end : quote.start].strip():
+                break
+            end = quote.end  # the next paragraph opens with the same speaker's quote
+    return start, end
+
+
+def extend_to_quotes(content: tuple[int, int], quotes: list[Quote]) -> tuple[int, int]:
+    """Grow content to the marks of every quotation it overlaps (a quote outruns the parser's sentence)."""
+    start, end = content
+    for quote in quotes:
+        if quote.start < end and start < quote.end:
+            start, end = min(start, quote.start), max(end, quote.end)
+    return start, end
