@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from .errors import InputError, ModelNotFoundError, NewskitError, NotebookError, ParameterError, StoreError
 from .extract import extract, extract_text
-from .extract.casualties import casualty_summary
 from .facts import Facts
 from .readers import iter_articles, read_articles, skipped_table
 from .store import read_facts
@@ -35,3 +34,14 @@ __all__ = [
     "read_facts",
     "skipped_table",
 ]
+
+
+def casualty_summary(facts):
+    """One row per article: ``article_id``, ``killed``, ``injured`` (Int64; ``<NA>`` = not reported).
+
+    See :func:`newskit.extract.casualties.casualty_summary` (imported on first use, so that
+    ``import newskit`` stays free of spaCy).
+    """
+    from .extract.casualties import casualty_summary as summarise
+
+    return summarise(facts)

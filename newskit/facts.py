@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import schema
 
-__all__ = ["Facts"]
+__all__ = ["Facts", "entities_table"]
 
 
 @dataclass
@@ -74,3 +74,24 @@ class Facts:
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(df)}" for name, df in self.tables().items())
         return f"Facts({sizes})"
+
+
+def entities_table(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Canonical entities aggregated from mention rows (any number of articles).
+
+    Lives here, not beside the extractors, so that reading a store never imports spaCy.
+    """
+    if mentions.empty:
+        return schema.frame("entities")
+    grouped = mentions.groupby("entity_id", sort=True)
+    table = pd.DataFrame(
+        {
+            "name": grouped["name"].first(),
+            "label": grouped["label"].first(),
+            "aliases": grouped["text"].agg(lambda s: sorted(set(s))),
+            "n_mentions": grouped.size(),
+            "n_articles": grouped["article_id"].nunique(),
+        }
+    ).reset_index()
+    table = table.sort_values(["n_mentions", "name"], ascending=[False, True])
+    return schema.conform("entities", table)

@@ -275,7 +275,8 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
     if dtype == LIST:
-        return values.map(_as_list).astype(object)
+        # Built cell by cell: Series.map would re-infer an Arrow list dtype and hand back arrays.
+        return pd.Series([_as_list(v) for v in values], index=values.index, dtype=object)
     if dtype == DATE:
         converted = pd.to_datetime(values, errors="raise", utc=False)
         if getattr(converted.dt, "tz", None) is not None:

@@ -21,7 +21,7 @@ files, so a chunk is either wholly in the store or not at all.
 
 The ``entities`` table aggregates mentions across articles, so a chunked store does
 not keep it: :func:`read_facts` derives it from the ``mentions`` it reads (the same
-aggregation as :func:`newskit.extract.pipeline.entities_table`), which makes its counts
+aggregation as :func:`newskit.facts.entities_table`), which makes its counts
 cover exactly the articles read. A store written from a :class:`~newskit.Facts` by :func:`write_facts`
 keeps the given ``entities`` table and returns it unchanged when read without filters.
 
@@ -51,7 +51,7 @@ import pyarrow as pa
 
 from . import schema
 from .errors import ParameterError, StoreError
-from .facts import Facts
+from .facts import Facts, entities_table
 
 __all__ = ["MANIFEST", "StoreResult", "describe_store", "extract_to_store", "read_facts", "write_facts"]
 
@@ -659,28 +659,6 @@ def _read_parquet_store(directory: Path, manifest: dict, names: list[str], wante
             entities = entities_table(mentions)
         frames["entities"] = _select(entities, wanted["entities"])
     return frames
-
-
-def entities_table(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Canonical entities aggregated from mention rows (any number of articles).
-
-    The same table as :func:`newskit.extract.pipeline.entities_table` (a test checks
-    they agree), computed here so that reading a store does not import spaCy.
-    """
-    if mentions.empty:
-        return schema.frame("entities")
-    grouped = mentions.groupby("entity_id", sort=True)
-    table = pd.DataFrame(
-        {
-            "name": grouped["name"].first(),
-            "label": grouped["label"].first(),
-            "aliases": grouped["text"].agg(lambda s: sorted(set(s))),
-            "n_mentions": grouped.size(),
-            "n_articles": grouped["article_id"].nunique(),
-        }
-    ).reset_index()
-    table = table.sort_values(["n_mentions", "name"], ascending=[False, True])
-    return schema.conform("entities", table)
 
 
 def _stored_tables(manifest: dict) -> set[str]:

@@ -373,14 +373,6 @@ def test_killed_run_leaves_a_readable_store_that_the_next_run_completes(tmp_path
     assert_same_facts(resumed, read_facts(clean))
 
 
-def test_store_entities_match_the_pipeline_aggregation(small_facts):
-    from newskit.extract.pipeline import entities_table as pipeline_entities
-    from newskit.store import entities_table
-
-    assert len(small_facts.mentions) > 0
-    pd.testing.assert_frame_equal(entities_table(small_facts.mentions), pipeline_entities(small_facts.mentions))
-
-
 def test_reading_a_store_loads_no_spacy_pipeline(tmp_path):
     store = write_facts(handmade_facts(), tmp_path / "store")
     code = (

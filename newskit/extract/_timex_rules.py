@@ -302,6 +302,8 @@ def _strip_mod(text: str) -> tuple[str, str | None]:
         if text.startswith((cue + " ", cue + "-")):
             rest = text[len(cue) :].lstrip(" -")
             # "early" alone is FUTURE/PAST wording, "some time" is not a mod
+            if "half" in cue and re.fullmatch(r"\d{4}|(?:this|last|next|the) year", rest):
+                continue  # "the last half of 1989" is the half year 1989-H2
             if rest and not (cue == "some" and rest.split()[0] in ("time", "day", "point")):
                 return rest, cue_mod if mod is None else mod
     return text, mod
@@ -477,6 +479,9 @@ def _time_of_day(core: str, ctx: _Context) -> Timex | None:
             if day_value is not None:
                 return Timex("TIME", f"{day_value}T{clock}", anchored=True)
     # part of a day: "this morning", "Friday evening", "late yesterday afternoon", "last night", "tonight"
+    match = re.fullmatch(r"(?:early|late|mid)[\s-]?(?P<part>morning|afternoon|evening)", core)
+    if match:  # "by mid afternoon": a part of the publication day
+        return Timex("TIME", f"{_day_value('today', ctx)}T{PARTS_OF_DAY[match['part']]}", anchored=True)
     if core in ("tonight", "overnight"):
         day_value = _day_value("today", ctx)
         return Timex("TIME", f"{day_value}TNI", anchored=True)
@@ -508,6 +513,10 @@ def _day_value(words: str, ctx: _Context) -> str | None:
         if ctx.dct is None:
             return "XXXX-XX-XX"
         return (ctx.dct + dt.timedelta(days=relative[words])).isoformat()
+    match = re.fullmatch(rf"(?:the previous|the preceding|the prior)\s+{_WEEKDAY}", words)
+    if match:  # "down 4.5% from the previous Friday": the one a week before the latest Friday
+        value, day = _weekday_value(match["weekday"], _Context(ctx.dct, PAST, None))
+        return (day - dt.timedelta(days=7)).isoformat() if day is not None else value
     match = re.fullmatch(rf"(?:last|this|next|on)?\s*{_WEEKDAY}", words)
     if match:
         day_name = match["weekday"]
@@ -616,6 +625,17 @@ def _calendar_date(core: str, ctx: _Context) -> Timex | None:
     if match:
         yy = int(match["yy"])
         return Timex("DATE", str(1900 + yy if yy >= 50 else 2000 + yy))
+    # a month or season with a spoken year: "January nineteen ninety-seven", "the winter of nineteen ninety-four"
+    match = re.fullmatch(
+        rf"(?:the\s+)?(?:(?P<season>spring|summer|fall|autumn|winter)|{_MONTH}),?\s+(?:of\s+)?(?P<rest>(?:nineteen|two thousand)\b.*)",
+        core,
+    )
+    if match:
+        year = _calendar_date(match["rest"], ctx)
+        if year is not None and year.value and re.fullmatch(r"\d{4}", year.value):
+            if match["season"]:
+                return Timex("DATE", f"{year.value}-{SEASONS[match['season']]}")
+            return Timex("DATE", f"{year.value}-{MONTHS[match['month'].rstrip('.')]:02d}")
     return None
 
 
@@ -659,11 +679,13 @@ def _decade_century(core: str, ctx: _Context) -> Timex | None:
             return Timex("DATE", f"{ctx.dct.year // 100 - 1:02d}", anchored=True)
         if n and n > 0:
             return Timex("DATE", f"{n - 1:02d}")
-    match = re.fullmatch(r"(?:this|the current|the past|the last|last) decade", core)
-    if match and not core.startswith(("the past", "the last")):
+    if re.fullmatch(r"(?:the\s+)?past decade", core):
+        return Timex("DURATION", "P10Y")  # "in the past decade": the ten years up to now
+    match = re.fullmatch(r"(?:this|the current|the last|last) decade", core)
+    if match:
         if ctx.dct is None:
             return Timex("DATE", "XXX", anchored=True)
-        offset = -1 if core.startswith("last") else 0
+        offset = -1 if "last" in core else 0
         return Timex("DATE", f"{ctx.dct.year // 10 + offset}", anchored=True)
     return None
 
@@ -783,7 +805,7 @@ def _relative_calendar(core: str, ctx: _Context) -> Timex | None:
         return Timex("DATE", f"{year}-H{half}", anchored=True)
     # "year-ago", "a year earlier", "the year-ago quarter", "the year-earlier period": comparisons a year back
     if re.fullmatch(
-        r"(?:the\s+|a\s+)?(?:comparable\s+|same\s+)?(?:year[- ]ago|year[- ]earlier|a year (?:ago|earlier|before)|the year before|the previous year|the prior year|the prior-year|prior-year|the corresponding period(?: (?:a|last) year)?|the same period(?: (?:a|last) year)?)(?:\s+(?:quarter|period|third quarter|fourth quarter|second quarter|first quarter|level|results))?",
+        r"(?:the\s+|a\s+)?(?:comparable\s+|same\s+)?(?:year[- ]ago|year[- ]earlier|a year (?:ago|earlier|before)|the year before|the previous year|the prior year|the prior-year|prior-year|the corresponding period(?: (?:a|last) year)?|the same period(?: (?:a|last) year)?|last year's (?:quarter|period))(?:\s+(?:quarter|period|third quarter|fourth quarter|second quarter|first quarter|level|results))?",
         core,
     ):
         if ctx.quarter_context or "quarter" in core:
@@ -939,7 +961,7 @@ def _duration(core: str, ctx: _Context) -> Timex | None:
     prefix = "PT" if time_unit else "P"
     if n is None:
         if unit == "Y" and mult == 10:
-            return Timex("DURATION", "PXE")
+            return Timex("DURATION", "PXY")  # TimeBank and MEANTIME write "decades(-long)" as PXY
         if unit == "Y" and mult == 100:
             return Timex("DURATION", "PXC")
         return Timex("DURATION", f"{prefix}X{unit}")
@@ -947,7 +969,25 @@ def _duration(core: str, ctx: _Context) -> Timex | None:
     if unit == "Q":
         amount, unit = amount * 3, "M"
     mod = "APPROX" if "or so" in match.group(0) else None
-    return Timex("DURATION", f"{prefix}{_fmt_number(amount)}{unit}", mod=mod)
+    return Timex("DURATION", prefix + _duration_amount(amount, unit, time_unit=time_unit), mod=mod)
+
+
+#: Unit → (next smaller unit, how many of it make one), to write fractions as whole numbers.
+_SMALLER_UNIT = {("Y", False): ("M", 12), ("W", False): ("D", 7), ("D", False): ("TH", 24),
+                 ("H", True): ("M", 60), ("M", True): ("S", 60)}  # fmt: skip
+
+
+def _duration_amount(amount: float, unit: str, *, time_unit: bool) -> str:
+    """``2.5`` years → ``2Y6M``; ``5.5`` hours → ``5H30M`` (TimeBank writes fractions in the next unit)."""
+    whole = int(amount)
+    smaller = _SMALLER_UNIT.get((unit, time_unit))
+    rest = (amount - whole) * smaller[1] if smaller else None
+    if float(amount).is_integer() or rest is None or not float(rest).is_integer():
+        return f"{_fmt_number(amount)}{unit}"
+    small_unit = smaller[0]
+    if small_unit == "TH":  # days into hours: the T goes between the date and the time part
+        return f"{whole}DT{int(rest)}H" if whole else f"T{int(rest)}H"
+    return f"{whole}{unit}{int(rest)}{small_unit}" if whole else f"{int(rest)}{small_unit}"
 
 
 def _holiday(core: str, ctx: _Context) -> Timex | None:

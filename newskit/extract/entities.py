@@ -18,6 +18,12 @@ article's own evidence and a few general lexicons (``newskit/lexicons``):
   head word (``the ministry`` → ``Foreign Ministry (Russia)``).
 * A state body owned by a country gets the country in its name:
   ``Russia’s Foreign Ministry`` → ``Foreign Ministry (Russia)``.
+* Canonical names are chosen so that articles naming one thing differently agree: an
+  organisation's legal suffix or generic business word is dropped (``Apple Inc.``,
+  ``Apple Computer`` → ``Apple``, from ``org_descriptors.txt``); a product with a model
+  designation is named by it (``Airbus A380``, ``the A380s`` → ``A380``); product words get
+  one spelling (``Macbook`` → ``MacBook``, ``iPod nano`` → ``iPod Nano``). A model word
+  makes a product of its own (``iPod nano`` is not ``iPod``; ``product_variants.txt``).
 
 The entity id is ``"E" + sha1(label + "\\0" + name)[:12]`` (see :func:`entity_id`): the same
 canonical name and label give the same id in every article, run and worker process.
@@ -184,9 +190,10 @@ def _ner_candidates(doc: Doc) -> list[_Mention]:
             nxt = ents[i + 1]
             if nxt[0].lower_ == "flight":  # "Adam Air Flight 574" is the airline and a flight, not a product
                 break
+            end = nxt.end
             if any(_MODEL.match(t.text) for t in nxt):
                 label, strong = "PRODUCT", True
-            end = nxt.end
+                end = _product_words_after(doc, end)
             i += 1
         # "Adam Air Flight 574": the airline is the entity; the flight is an event, not a name to keep.
         flight = next((t.i for t in doc[start + 1 : end] if t.lower_ == "flight"), None)
@@ -205,10 +212,59 @@ def _ner_candidates(doc: Doc) -> list[_Mention]:
 def _model_after(doc: Doc, end: int) -> int:
     """End of a model designation (plus product words) starting at token ``end``, or ``end``."""
     j = end
-    if j < len(doc) and _MODEL.match(doc[j].text) and not _YEAR.match(doc[j].text):
-        j += 1
-        while j < len(doc) and (doc[j].ent_type_ == "PRODUCT" or doc[j].text in _words("products.txt")):
+    if j < len(doc) and _MODEL.match(doc[j].text) and not _YEAR.match(doc[j].text) and not _numbered_unit(doc, end):
+        j = _product_words_after(doc, j + 1)
+    return j
+
+
+def _numbered_unit(doc: Doc, end: int) -> bool:
+    """``Fire Department Engine 126``, ``Lowes Home Improvement 940 Concord Pkwy``, ``Guernsey-co. 911/``:
+    a number after an organisation's unit word, starting a street address or glued to a slash, is no model."""
+    number = doc[end]
+    after = doc[end + 1] if end + 1 < len(doc) else None
+    if end > 0 and doc[end - 1].lower_ in _words("org_words.txt") | {"engine", "unit", "station", "truck", "ladder"}:
+        return True
+    if after is not None and after.text == "/":
+        return True
+    return (
+        number.text.isdigit()
+        and after is not None
+        and after.pos_ == "PROPN"
+        and after.is_title
+        and not _is_product_word(after)
+    )
+
+
+_OPENING_QUOTES = frozenset({"``", "`", "“", '"', "‘", "'"})
+_QUOTE_CHARS = "`\"“”‘’'"
+
+
+def _is_product_word(token: Token) -> bool:
+    products = _words("products.txt")
+    return token.ent_type_ == "PRODUCT" or token.text in products or token.text.removesuffix("s") in products
+
+
+def _is_variant_word(token: Token) -> bool:
+    """``nano`` in ``iPod nano``: a model word of the product before it (a noun or name, not a verb)."""
+    return token.lower_ in _words("product_variants.txt") and token.pos_ in ("NOUN", "PROPN", "ADJ")
+
+
+def _product_words_after(doc: Doc, end: int) -> int:
+    """End of the product words right after a model designation: ``787 Dreamliners``, and the
+    nickname in quotes, ``787 "Dreamliner"`` (the closing quote stays out, as the opening one
+    would not be there without the name)."""
+    j = end
+    while j < len(doc):
+        if _is_product_word(doc[j]) and not _MODEL.match(doc[j].text):
             j += 1
+        else:
+            # An opening quote, which the tokenizer may split ("`", "`"), right before a product word.
+            k = j
+            while k < min(j + 2, len(doc)) and doc[k].text in _OPENING_QUOTES:
+                k += 1
+            if k == j or k >= len(doc) or not _is_product_word(doc[k]) or _MODEL.match(doc[k].text):
+                break
+            j = k + 1
     return j
 
 
@@ -234,10 +290,39 @@ def _extra_candidates(doc: Doc, taken: set[int], surnames: frozenset[str]) -> li
             end = i + 1
             if end < len(doc) and _VERSION.match(doc[end].text) and end not in taken:
                 end += 1
+            if end < len(doc) and _is_variant_word(doc[end]) and end not in taken:
+                end += 1
             found.append(_Mention(i, end, "PRODUCT", True))
             i = end
             continue
         i += 1
+    return found
+
+
+def _bare_models(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """``the 717``, ``777-200LR``: a bare model number is a product once the article has named it
+    with its maker (``Boeing 717``); alone, a three-digit number is only a number."""
+    known = {
+        token.text[:3]
+        for m in mentions
+        if m.label == "PRODUCT"
+        for token in doc[m.start : m.end]
+        if _MODEL.match(token.text) and token.text[:3].isdigit()
+    }
+    if not known:
+        return []
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    found = []
+    for token in doc:
+        text = token.text
+        if token.i in taken or not _MODEL.match(text) or not text[:3].isdigit() or text[:3] not in known:
+            continue
+        if len(text) > 3 and text[3] not in "-s":  # "7170" is no model
+            continue
+        # Counted or measured ("717 passengers", "$717"), not named.
+        if token.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "DATE", "TIME") or token.dep_ == "nummod":
+            continue
+        found.append(_Mention(token.i, token.i + 1, "PRODUCT", True))
     return found
 
 
@@ -310,8 +395,13 @@ def _fix_label(doc: Doc, mention: _Mention) -> None:
     products = _words("products.txt")
     # A name ending in a model designation ("Vickers VC-10"), not a place or road ("Highway 101") or a lone code ("G20").
     maker_and_model = (
-        len(words) > 1 and _MODEL.match(words[-1]) and mention.label not in ("GPE", "LOC", "FAC", "EVENT", "LAW")
+        len(words) > 1
+        and _MODEL.match(words[-1])
+        and mention.label not in ("GPE", "LOC", "FAC", "EVENT", "LAW", "PERSON")
+        and "/" not in " ".join(words)  # "Sophia Hall/WCBS 880": a photo credit and a radio station
     )
+    if maker_and_model:
+        mention.end = _product_words_after(doc, mention.end)
     if _I_PRODUCT.match(first.text) or first.text in products or words[-1] in products or maker_and_model:
         # "iPhone 4", "iOS 5": a version number after a product name belongs to it.
         if (
@@ -319,6 +409,9 @@ def _fix_label(doc: Doc, mention: _Mention) -> None:
             and _VERSION.match(doc[mention.end].text)
             and doc[mention.end].ent_type_ in ("", "CARDINAL")
         ):
+            mention.end += 1
+        # "iPod nano", "iPad mini": the model word is part of the product's name.
+        if mention.end < len(doc) and _is_variant_word(doc[mention.end]):
             mention.end += 1
         mention.label, mention.strong = "PRODUCT", True
         return
@@ -404,12 +497,26 @@ def _name_key(doc: Doc, mention: _Mention, doc_words: frozenset[str]) -> str:
         words = text.split()
         while len(words) > 1 and (words[-1].lower().rstrip(",") in _words("org_suffixes.txt") or words[-1] == ","):
             words.pop()
-        text = " ".join(words).rstrip(" ,")
+        text = _without_descriptor(" ".join(words).rstrip(" ,"))
     if mention.label == "PRODUCT":
-        text = " ".join(_singular_product(word, doc_words) for word in text.split())
+        # 'Boeing 787 "Dreamliner': the quotes around a nickname are no part of the name.
+        words = (word.strip(_QUOTE_CHARS) for word in text.split())
+        text = " ".join(_singular_product(word, doc_words) for word in words if word)
     if mention.owner:
         text = f"{text} ({mention.owner})"
     return text
+
+
+def _without_descriptor(name: str) -> str:
+    """``Apple Computer`` → ``Apple``: a trailing generic business word is left out of the name,
+    unless what is left is a place or a nationality (``Singapore Company``) or a common word."""
+    words = name.split()
+    if len(words) < 2 or words[-1].lower() not in _words("org_descriptors.txt"):
+        return name
+    rest = " ".join(words[:-1])
+    if rest in _countries() or rest in _demonyms() or rest in _place_aliases() or not rest[:1].isupper():
+        return name
+    return rest
 
 
 def _singular_product(word: str, doc_words: frozenset[str]) -> str:
@@ -496,6 +603,8 @@ def _merge(doc: Doc, mentions: list[_Mention], keys: list[str], complete: set[st
                 other_words = other_key.split()
                 if other == k or len(other_words) <= len(words) or labels[other].most_common(1)[0][0] != mostly:
                     continue
+                if mostly == "PRODUCT" and _variant_of(words, other_words):
+                    continue
                 if other_words[: len(words)] == words or (
                     mostly == "PRODUCT"
                     and any(other_words[j : j + len(words)] == words for j in range(len(other_words) - len(words) + 1))
@@ -539,6 +648,15 @@ def _merge(doc: Doc, mentions: list[_Mention], keys: list[str], complete: set[st
     return clusters
 
 
+def _variant_of(words: list[str], other_words: list[str]) -> bool:
+    """``iPod nano``, ``iPhone 4`` are models of their own, not longer names of ``iPod``, ``iPhone``:
+    the longer name adds a version number or a lower-case model word to a product name."""
+    if other_words[: len(words)] != words or any(_MODEL.match(w) for w in words):
+        return False
+    extra = other_words[len(words) :]
+    return any(any(c.isdigit() for c in w) or w.islower() for w in extra)
+
+
 _LABEL_PREFERENCE = ("PERSON", "ORG", "GPE", "PRODUCT", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE")
 
 
@@ -565,6 +683,12 @@ def _cluster_name(label: str, members: list[_Mention], keys: list[str]) -> str:
     if label == "PERSON":
         honorifics = _honorifics()
         return max(named, key=lambda k: (len([w for w in k.split() if w.lower() not in honorifics]), -len(k)))
+    if label == "PRODUCT":
+        # "Airbus A380", "the A380", "Boeing 787 Dreamliner": articles vary the maker and nickname
+        # around one model designation, so the designation is the name they all share.
+        models = Counter(w for k in named for w in k.split() if _MODEL.match(w) and not _YEAR.match(w))
+        if models:
+            return models.most_common(1)[0][0]
     # Organisations, places, products: the form the article uses most (the common name,
     # "Apple" rather than "Apple Computer"), so articles using different long forms still agree.
     counts = Counter(k.casefold() for k in named)
@@ -573,7 +697,25 @@ def _cluster_name(label: str, members: list[_Mention], keys: list[str]) -> str:
     best = max(counts, key=lambda k: (counts[k], k not in written_in_capitals, -len(k)))
     # Spelling of that name: a dateline's "MIAMI" gives way to "Miami" when the article has both.
     spellings = Counter(k for k in named if k.casefold() == best)
-    return max(spellings, key=lambda k: (not k.isupper(), spellings[k]))
+    name = max(spellings, key=lambda k: (not k.isupper(), spellings[k]))
+    return _product_spelling(name) if label == "PRODUCT" else name
+
+
+@functools.cache
+def _product_spellings() -> dict[str, str]:
+    """Case-folded product word → its first spelling in ``products.txt`` (``macbook`` → ``MacBook``)."""
+    spellings: dict[str, str] = {}
+    for row in _lexicon_rows("products.txt"):
+        spellings.setdefault(row[0].casefold(), row[0])
+    return spellings
+
+
+def _product_spelling(name: str) -> str:
+    """One spelling per product across articles: ``Macbook`` → ``MacBook``, ``iPod nano`` → ``iPod Nano``
+    (articles disagree on the case of a model word; the canonical name capitalises it)."""
+    words = [_product_spellings().get(word.casefold(), word) for word in name.split()]
+    variants = _words("product_variants.txt")
+    return " ".join([words[0], *(w.capitalize() if w.lower() in variants else w for w in words[1:])])
 
 
 # --------------------------------------------------------------------------- nominal references
@@ -609,8 +751,23 @@ def _latest_with_word(mentions, keys, word: str, *, before: int, labels=None) ->
 # --------------------------------------------------------------------------- NORP modifiers of names
 
 
+def _describes_following_name(token: Token, name_tokens: set[int]) -> bool:
+    """``European aircraft manufacturer, Airbus`` read off the words when the parse goes astray:
+    up to three lower-case words ending in an organisation noun, an optional comma, then the name."""
+    doc, org_nouns = token.doc, _words("org_nouns.txt")
+    for j in range(token.i + 1, min(token.i + 4, len(doc))):
+        if not doc[j].is_lower:
+            return False
+        if doc[j].lower_ in org_nouns:
+            after = j + 2 if j + 1 < len(doc) and doc[j + 1].text == "," else j + 1
+            return after in name_tokens
+    return False
+
+
 def _describes_name(token: Token, name_tokens: set[int]) -> bool:
     """``German`` in ``German airline Lufthansa``: a nationality describing a named organisation."""
+    if _describes_following_name(token, name_tokens):
+        return True
     if token.dep_ != "amod":
         return False
     head = token.head
@@ -673,6 +830,8 @@ def extract_mentions(doc: Doc) -> list[dict]:
             continue
         kept.append(mention)
     mentions = kept
+    mentions += _bare_models(doc, mentions)
+    mentions.sort(key=lambda m: (m.start, -m.end))
     for mention in mentions:
         mention.start_char, mention.end_char = _char_bounds(doc, mention.start, mention.end)
     name_tokens = {i for m in mentions if m.label != "NORP" for i in range(m.start, m.end)}
@@ -686,7 +845,12 @@ def extract_mentions(doc: Doc) -> list[dict]:
         mention.owner = _owner_country(doc, mention, by_token)
     doc_words = frozenset(token.text for token in doc)
     keys = [_name_key(doc, m, doc_words) for m in mentions]
-    complete = {key.casefold() for m, key in zip(mentions, keys, strict=True) if _has_legal_suffix(doc, m)}
+    # Names given in full ("Apple Inc.", "Apple Computer") are no short form of another name ("Apple Corps").
+    complete = {
+        key.casefold()
+        for m, key in zip(mentions, keys, strict=True)
+        if _has_legal_suffix(doc, m) or (m.label == "ORG" and len(key.split()) < len(_surface(doc, m).split()))
+    }
     taken = set(by_token)
     for reference, target in _definite_references(doc, mentions, keys, taken):
         reference.start_char, reference.end_char = _char_bounds(doc, reference.start, reference.end)

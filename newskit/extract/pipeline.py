@@ -13,10 +13,11 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from .. import schema
+from ..facts import entities_table
 from . import attributions, casualties, entities, events, quantities, roles, timexes
 from .tone import score_tone
 
-__all__ = ["DISABLED_COMPONENTS", "STEPS", "entities_table", "iter_article_facts", "prepare_doc", "run_extractors"]
+__all__ = ["DISABLED_COMPONENTS", "STEPS", "iter_article_facts", "prepare_doc", "run_extractors"]
 
 #: (table, extractor) in the order they run. Each extractor takes a Doc and returns rows.
 STEPS: tuple[tuple[str, Callable[[Doc], list[dict]]], ...] = (
@@ -86,24 +87,6 @@ def iter_article_facts(
         tables = run_extractors(doc)
         record.update(score_tone(doc))
         yield record, tables
-
-
-def entities_table(mentions: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate canonical entities from mention rows (any number of articles)."""
-    if mentions.empty:
-        return schema.frame("entities")
-    grouped = mentions.groupby("entity_id", sort=True)
-    table = pd.DataFrame(
-        {
-            "name": grouped["name"].first(),
-            "label": grouped["label"].first(),
-            "aliases": grouped["text"].agg(lambda s: sorted(set(s))),
-            "n_mentions": grouped.size(),
-            "n_articles": grouped["article_id"].nunique(),
-        }
-    ).reset_index()
-    table = table.sort_values(["n_mentions", "name"], ascending=[False, True])
-    return schema.conform("entities", table)
 
 
 def collect(pairs: Iterable[tuple[dict, dict[str, list[dict]]]]) -> dict[str, pd.DataFrame]:

@@ -8,7 +8,9 @@ expressions over ``doc.text`` for what the NER does not label (``now``, ``recent
 each one against the publication date (``doc._.nk_published``) and the tense of its
 clause: "on Monday" in a past-tense clause is the Monday before publication, in a
 future-tense one the Monday after. Without a publication date relative values stay
-unresolved (``XXXX-WXX-1``).
+unresolved (``XXXX-WXX-1``). In an earnings report the quarter the text reports on (``the
+quarter ended July 31``, the first ``third quarter``) anchors later comparisons: ``a year
+earlier`` is that quarter a year before.
 
 Examples:
     >>> import newskit as nk
@@ -25,7 +27,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ._doc import sentence_of
-from ._timex_rules import FUTURE, PAST, PRESENT, Timex, interval, normalise
+from ._timex_rules import FUTURE, PARTS_OF_DAY, PAST, PRESENT, Timex, interval, normalise
 
 __all__ = ["extract_timexes"]
 
@@ -47,7 +49,7 @@ _NOT_TIMEX = re.compile(
 )
 #: Connectors that join two time expressions inside one NER entity.
 _SPLIT = re.compile(
-    r"\s+(?:ended|ending|to|through|thru|until|till|and|or(?! so\b)|from|-|–|versus|vs\.?|compared with)\s+|(?<=\b\d{4}),\s+(?=\d{4}\b)|\s*[-–]\s*(?=\d)"
+    r"\s+(?:ended|ending|to|through|thru|until|till|and(?!\s+an?\s+half\b)|or(?! so\b)|from|-|–|versus|vs\.?|compared with)\s+|(?<=\b\d{4}),\s+(?=\d{4}\b)|\s*[-–]\s*(?=\d)"
 )
 #: Words the NER pulls into an entity that TimeBank leaves outside the expression.
 _LEADING_JUNK = re.compile(
@@ -70,8 +72,8 @@ _WORD_TIMEX = re.compile(
     r"(?:years|months|weeks|days|decades|hours|centuries) ago|thanksgiving(?: day)?|christmas|"
     r"(?:(?<=in )|(?<=by )|(?<=until )|(?<=since )|(?<=last )|(?<=next )|(?<=early )|(?<=late )|(?<=mid-))"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december)(?! \d)|"
-    r"(?:this|last|next) (?:week|weekend|month|year|quarter|spring|summer|fall|autumn|winter)|yesterday|tomorrow|tonight|"
-    r"the latest (?:period|quarter|fiscal year)|(?:fiscal )?(?:first|second|third|fourth)[- ]quarter|"
+    r"(?:this|last|next) (?:week|weekend|month|year|quarter|spring|summer|fall|autumn|winter)|yesterday|today|tomorrow|tonight|"
+    r"the latest (?:period|quarter|fiscal year)|mid[- ]afternoon|mid[- ]morning|(?:fiscal )?(?:first|second|third|fourth)[- ]quarter|"
     r"(?:the )?(?:past|last|next|coming|previous) (?:(?:few|several|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|\d+) )?(?:seconds|minutes|hours|days|weeks|months|quarters|years|decades?|centur(?:y|ies))|"
     r"(?:(?:at least|more than|less than|nearly|almost|about|over|up to|within) )?(?:a|an|one|two|three|four|five|six|"
@@ -82,7 +84,7 @@ _WORD_TIMEX = re.compile(
     r"nineteen[ -](?:hundred )?[a-z]+(?:-[a-z]+)?|the (?:nineteen[- ])?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)|"
     r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.? \d{1,2}(?:, \d{4})?|"
     r"(?:january|february|march|april|june|july|august|september|october|november|december) \d{1,2}(?:, \d{4})?|"
-    r"(?:last |this |next |early |late )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:morning|afternoon|evening|night))?|"
+    r"(?:last |this |next |early |late )?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?: (?:morning|afternoon|evening|night)s?)?|"
     r"(?:1[89]|20)\d\d)\b",
     re.IGNORECASE,
 )
@@ -108,6 +110,7 @@ def extract_timexes(doc: Doc) -> list[dict]:
     rows: list[dict] = []
     last_specific: tuple[str, int] | None = None  # latest calendar value and where it was written
     last_day: tuple[str, int, int] | None = None  # latest day value, where, and in which sentence
+    focus_quarter: tuple[int, int] | None = None  # the fiscal quarter an earnings report is about
     for start, end in spans:
         before = _MOD_BEFORE.search(text[max(0, start - 20) : start])
         if (
@@ -122,10 +125,19 @@ def extract_timexes(doc: Doc) -> list[dict]:
             start -= len(before.group(0))  # "within 18 months": the mod word belongs to the expression
         span = doc.char_span(start, end, alignment_mode="expand")
         tense = _tense(span) if span is not None else None
+        before_words = text[max(0, start - 20) : start]
+        if text.startswith(("'s", "’s"), end) and tense == FUTURE and not re.search(r"\bnext\s+$", before_words, re.I):
+            tense = PAST  # "get around Wednesday's ruling": a day named as a thing's owner has happened
         if re.search(
-            r"\b(?:as soon as|as early as|as late as|no later than|next)\s+$", text[max(0, start - 20) : start], re.I
-        ):
+            r"\b(?:as soon as|as early as|as late as|no later than|next)\s+$", before_words, re.I
+        ) or re.search(r"\bas soon as\b[^.,;:]{0,30}$", text[max(0, start - 45) : start], re.I):
             tense = FUTURE
+        elif (
+            re.search(r"\b(?:until|till)\s+$", before_words, re.I)
+            and span is not None
+            and not re.search(r"\bhad\b", span.sent.text, re.I)
+        ):
+            tense = FUTURE  # "until 9 a.m. Tuesday" is a deadline ahead, unless told in the past perfect
         # in an earnings report "a year earlier" means the same quarter a year before (TimeBank's reading)
         quarter_context = "quarter" in text[max(0, start - 400) : end].lower()
         sentence = sentence_of(doc, start)
@@ -133,11 +145,34 @@ def extract_timexes(doc: Doc) -> list[dict]:
         anchor_at = last_specific[1] if timex is not None and last_specific else None
         if timex is None:
             timex = normalise(
-                text[start:end], dct=dct, tense=tense, quarter_context=quarter_context,
+                text[start:end], dct=dct, tense=tense, quarter_context=quarter_context, focus_quarter=focus_quarter,
                 after_amount=bool(re.search(r"\d\s+$", text[max(0, start - 3) : start])),
             )  # fmt: skip
         if timex is None:
             continue
+        if text[start:end].lower() == "one day" and re.search(
+            r"\b(?:will|would|could|may|might|can|shall)\s+$", before_words, re.I
+        ):
+            timex = Timex("DATE", "FUTURE_REF")  # "Islam will one day be ...": some day ahead, not 24 hours
+        part = re.fullmatch(r"the (morning|afternoon|evening|night)", text[start:end], re.I)
+        if part and last_day and timex.type == "TIME":
+            # "Hopes were dashed Friday. Dealers placed orders in the morning": the morning of the day last named
+            timex = Timex("TIME", f"{last_day[0]}T{PARTS_OF_DAY[part[1].lower()]}", anchored=True)
+            anchor_at = last_day[1]
+        ended = _quarter_ended(text, start, end, dct)
+        if ended is not None:
+            timex = Timex("DATE", f"{ended[0]}-Q{ended[1]}", anchored=True)
+            focus_quarter = ended
+        elif (
+            focus_quarter is None
+            and timex.type == "DATE"
+            and re.fullmatch(r"\d{4}-Q\d", timex.value or "")
+            and tense != FUTURE
+            and not re.search(r"\d{4}", text[start:end])
+            and re.search(r"first|second|third|fourth", text[start:end], re.I)
+        ):
+            # the first quarter an earnings report names is the one it reports on: "a year earlier" compares to it
+            focus_quarter = (int(timex.value[:4]), int(timex.value[-1]))
         following = text[end : end + 9].lower()
         if following.startswith((" ended", " ending")) and re.fullmatch(
             r"(?:the|its|a)\s+(?:fiscal\s+)?year", text[start:end].lower()
@@ -146,13 +181,48 @@ def extract_timexes(doc: Doc) -> list[dict]:
         rows.append(_row(doc, text, start, end, timex, dct, anchor_at=anchor_at))
         if timex.type == "DATE" and timex.value and re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", timex.value):
             last_specific = (timex.value, start)
-        if last_day and last_day[2] == sentence and timex.type == "TIME" and not _NAMES_DAY.search(text[start:end]):
+        day_after = _DAY_AFTER_CLOCK.match(text, end) if timex.type == "TIME" else None
+        if day_after and not _NAMES_DAY.search(text[start:end]):
+            # "at 10:35 a.m. (0735 GMT) Friday": the clock time is on the day named right after it
+            day = normalise(day_after["day"], dct=dct, tense=tense)
+            if day is not None and re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", day.value or ""):
+                timex.value = day.value + timex.value[10:]
+                rows[-1] = _row(doc, text, start, end, timex, dct, anchor_at=anchor_at)
+        elif last_day and last_day[2] == sentence and timex.type == "TIME" and not _NAMES_DAY.search(text[start:end]):
             # "the first flight Tuesday ... at 18:00 UTC": the clock time is on the day the sentence named
             timex.value = last_day[0] + timex.value[10:]
             rows[-1] = _row(doc, text, start, end, timex, dct, anchor_at=last_day[1])
         if timex.type == "DATE" and timex.value and re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", timex.value):
             last_day = (timex.value, start, sentence)
     return rows
+
+
+_QUARTER_ENDED = re.compile(
+    r"\s+(?:ended|ending|that ended|which ended)\s+(?:on\s+)?(?P<date>(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d{1,2}(?:,\s+\d{4})?)",
+    re.IGNORECASE,
+)
+
+
+def _quarter_ended(text: str, start: int, end: int, dct: dt.date | None) -> tuple[int, int] | None:
+    """``the quarter ended July 31``: the calendar quarter holding most of the three months to that day.
+
+    Only for a quarter the words do not number ("the third quarter ended Sept. 30" may be a fiscal
+    third quarter, and TimeBank keeps the ordinal).
+    """
+    if not re.fullmatch(
+        r"(?:the|its|their|this|that|latest|the latest|the fiscal|fiscal)?\s*quarter", text[start:end].strip().lower()
+    ):
+        return None
+    match = _QUARTER_ENDED.match(text, end)
+    if match is None:
+        return None
+    day = normalise(match["date"], dct=dct, tense=PAST)
+    if day is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day.value or ""):
+        return None
+    year, month, mday = (int(part) for part in day.value.split("-"))
+    index = year * 12 + month - 1 - (1 if mday >= 15 else 2)  # the middle month of the quarter
+    return index // 12, (index % 12) // 3 + 1
 
 
 def _narrow(
@@ -184,8 +254,14 @@ _NAMES_DAY = re.compile(
     re.IGNORECASE,
 )
 
+_DAY_AFTER_CLOCK = re.compile(
+    r"\s*(?:\([^()]{1,24}\)\s*)?,?\s*(?:on\s+)?(?P<day>(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow)\b",
+    re.IGNORECASE,
+)
+
 _ANAPHORA = re.compile(
-    r"(?P<rel>that|the same|the following|the next|the previous|the preceding|the prior)\s+(?P<unit>day|month|year)"
+    r"(?:(?:earlier|later)\s+)?(?P<rel>that same|that|the same|the following|the next|the previous|the preceding|the prior)\s+"
+    r"(?P<unit>day|month|year|morning|afternoon|evening)"
     r"|the (?P<unit2>day|month|year) (?P<rel2>before|after)",
     re.IGNORECASE,
 )
@@ -197,8 +273,9 @@ def _anaphoric(text: str, previous: str | None) -> Timex | None:
     if match is None or previous is None:
         return None
     unit = (match["unit"] or match["unit2"]).lower()
+    unit = "day" if unit in ("morning", "afternoon", "evening") else unit  # "the next morning": the day after
     rel = (match["rel"] or match["rel2"]).lower()
-    step = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "after": 1}.get(rel, -1)
+    step = {"that": 0, "that same": 0, "the same": 0, "the following": 1, "the next": 1, "after": 1}.get(rel, -1)
     parts = previous.split("-")
     if unit == "year":
         return Timex("DATE", str(int(parts[0]) + step), anchored=True)
@@ -247,6 +324,28 @@ def _extend(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             re.I,
         ):
             start = limit_left + before.start()
+        if re.match(r"(?:nineteen|two thousand)\b", surface, re.I):
+            # "the winter of nineteen ninety-four", "January nineteen ninety-seven": one expression
+            lead = re.search(
+                r"\b(?:the\s+)?(?:spring|summer|fall|autumn|winter)\s+of\s+$|\b(?:january|february|march|april|may|june|"
+                r"july|august|september|october|november|december)\s+$",
+                text[limit_left:start],
+                re.IGNORECASE,
+            )
+            if lead:
+                start = limit_left + lead.start()
+        if re.fullmatch(r"yesterday|today|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day", surface, re.I):
+            # "mid-afternoon yesterday", "late morning Tuesday": the part of the day belongs to the expression
+            lead = re.search(r"\b(?:early |late |mid-)?(?:morning|afternoon|evening)\s+$", text[limit_left:start], re.I)
+            if lead:
+                start = limit_left + lead.start()
+        if re.fullmatch(r"(?:last|a) year", surface, re.I):
+            # "the corresponding period last year", "last year's quarter": the year-ago period of a report
+            lead = re.search(r"\bthe (?:corresponding|same|comparable) period\s+$", text[limit_left:start], re.I)
+            if lead:
+                start = limit_left + lead.start()
+            elif re.match(r"['’]s (?:quarter|period)\b", text[end:limit_right], re.I):
+                end += len("'s quarter") if text[end + 3 : end + 10].lower() == "quarter" else len("'s period")
         if re.fullmatch(r"\d{4}", surface):
             around = re.match(
                 r" (?:period|quarter|fiscal year|third quarter|second quarter|first quarter|fourth quarter)\b",
@@ -309,7 +408,11 @@ def _candidate_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-    return sorted(taken)
+    return sorted(span for span in taken if not _TITLE_UNIT.search(text[span[0] : span[1]]))
+
+
+#: A capitalised time unit after a capitalised word or a number is a title: ABC's "This Week", CBS's "60 Minutes".
+_TITLE_UNIT = re.compile(r"\b(?:[A-Z][a-z]*|\d+) (?:Weeks?|Months?|Years|Days|Hours|Minutes)\b")
 
 
 def _word_hit_ok(doc: Doc, start: int, end: int, text: str) -> bool:
@@ -330,7 +433,9 @@ def _word_hit_ok(doc: Doc, start: int, end: int, text: str) -> bool:
         return False  # "a second group", "a quarter of the market"
     if text == "now":
         token = span[0]
-        return token.dep_ != "discourse" and not (token.i + 1 < len(doc) and doc[token.i + 1].text.lower() in ("that",))
+        # "now that ..." is annotated (PRESENT_REF); "the now-cancelled deal" is a modifier, not a time
+        hyphenated = not token.whitespace_ and token.i + 1 < len(doc) and doc[token.i + 1].text.startswith("-")
+        return token.dep_ != "discourse" and not hyphenated
     if re.fullmatch(r"(?:1[89]|20)\d\d", text):
         token = span[0]
         return token.i > 0 and doc[token.i - 1].lower_ in (
@@ -371,6 +476,14 @@ def _recut(text: str, start: int, end: int, dct: dt.date | None) -> list[tuple[i
     surface = text[start:end]
     if _NOT_TIMEX.fullmatch(surface.strip()) and not re.fullmatch(r"1[0-9]{3}|20\d\d", surface.strip()):
         return []
+    if _ANAPHORA.fullmatch(surface):
+        return [(start, end)]  # "the next morning": resolved later against the day last named
+    of_year = re.fullmatch(r"(?P<span>.+?)\s+of\s+(?P<year>\d{4})", surface)
+    if of_year:
+        first = normalise(of_year["span"], dct=dct)
+        if first is not None and first.type == "DURATION":
+            # "the first nine months of 1997": TimeBank marks the duration and the year apart
+            return [(start, start + of_year.end("span")), (start + of_year.start("year"), end)]
     if normalise(surface, dct=dct) is not None and not _SPLIT.search(surface):
         return [(start, end)]
     parts = _split(text, start, end)
@@ -458,8 +571,9 @@ def _verb_tense(verb: Token, depth: int = 0) -> str | None:
     if verb.tag_ == "VB" and "to" in aux_lower and depth < 3 and verb.head is not verb:
         head = verb.head
         if head.lemma_ in _FUTURE_HEADS:
-            if any(c.lower_ in ("had", "'d") for c in head.children if c.dep_ in ("aux", "auxpass")):
-                return PAST  # "had been scheduled to expire Friday"
+            governors = [head] if head.pos_ in ("VERB", "AUX") or head.head is head else [head, head.head]
+            if any(c.lower_ in ("had", "'d") for g in governors for c in g.children if c.dep_ in ("aux", "auxpass")):
+                return PAST  # "had been scheduled to expire Friday", "had been due to expire Friday"
             return FUTURE
         head_tense = _verb_tense(head, depth + 1)
         return FUTURE if head_tense in (PRESENT, None) else head_tense  # "is to resume Tuesday"

@@ -174,7 +174,7 @@ def test_country_owning_a_ministry_qualifies_its_name(nlp):
 def test_nationality_describing_a_named_company_is_not_a_group(nlp):
     rows, _ = mentions_of(nlp, "German airline Lufthansa ordered five Airbus A380s.")
     assert [(row["text"], row["label"]) for row in rows] == [("Lufthansa", "ORG"), ("Airbus A380s", "PRODUCT")]
-    assert rows[1]["name"] == "Airbus A380"
+    assert rows[1]["name"] == "A380"  # the model designation every article shares
 
 
 def test_city_comma_country_is_a_place(nlp):
@@ -206,6 +206,63 @@ def test_same_name_gets_the_same_id_in_two_articles(nlp):
     assert kurti_ids == {entity_id("PERSON", "Albin Kurti")}
 
 
+def test_company_descriptor_does_not_split_an_organisation_across_articles(nlp):
+    first, _ = mentions_of(nlp, "Apple Computer unveiled a new laptop in California on Tuesday.")
+    second, _ = mentions_of(nlp, "Apple Inc. said sales rose. Apple expects more growth next year.")
+    apple = [row for row in first + second if row["text"].startswith("Apple")]
+    assert {row["text"] for row in apple} == {"Apple Computer", "Apple Inc.", "Apple"}
+    assert {(row["name"], row["label"]) for row in apple} == {("Apple", "ORG")}
+
+
+def test_place_left_after_a_descriptor_keeps_the_full_name(nlp):
+    rows, _ = mentions_of(nlp, "Shares of Singapore Company fell on Monday.")
+    assert "Singapore Company" in {row["name"] for row in rows}
+
+
+def test_short_name_stays_apart_from_two_longer_ones(nlp):
+    text = "Apple Computer sued Apple Corps in London. Apple Corps owns the Beatles catalogue."
+    rows, _ = mentions_of(nlp, text)
+    names = {row["text"]: row["name"] for row in rows if row["text"].startswith("Apple")}
+    assert names == {"Apple Computer": "Apple", "Apple Corps": "Apple Corps"}
+
+
+def test_product_model_word_makes_its_own_product(nlp):
+    text = "Apple sold ten million iPods last year. The iPod nano, a smaller iPod, sold best."
+    rows, _ = mentions_of(nlp, text)
+    nano = [row for row in rows if row["text"] == "iPod nano"]
+    ipod = [row for row in rows if row["text"] == "iPod"]
+    assert nano and ipod
+    assert nano[0]["name"] == "iPod Nano"  # one spelling across articles ("iPod Nano" elsewhere)
+    assert nano[0]["entity_id"] != ipod[0]["entity_id"]
+
+
+def test_model_designation_names_a_product_in_every_article(nlp):
+    first, _ = mentions_of(nlp, "Emirates took delivery of another Airbus A380 in Toulouse.")
+    second, _ = mentions_of(nlp, "The A380 is the largest passenger jet flying today.")
+    ids = {row["entity_id"] for row in first + second if row["label"] == "PRODUCT"}
+    assert ids == {entity_id("PRODUCT", "A380")}
+
+
+def test_quoted_nickname_after_a_model_belongs_to_it(nlp):
+    text = 'Boeing 787 "Dreamliner" makes maiden flight. The Dreamliner took off from Everett.'
+    rows, _ = mentions_of(nlp, text)
+    products = [row for row in rows if row["label"] == "PRODUCT"]
+    assert products[0]["text"] == 'Boeing 787 "Dreamliner'
+    assert len({row["entity_id"] for row in products}) == 1
+
+
+def test_bare_model_number_is_a_product_once_named_with_its_maker(nlp):
+    text = "AirTran flies the Boeing 717 on 117 routes. The final 717 left the factory in 2006."
+    rows, _ = mentions_of(nlp, text)
+    assert [row["text"] for row in rows if row["label"] == "PRODUCT"] == ["Boeing 717", "717"]
+    assert not any(row["text"] in ("117", "2006") for row in rows)
+
+
+def test_nationality_before_an_organisation_noun_and_name_is_no_group(nlp):
+    rows, _ = mentions_of(nlp, "The order went to European aircraft manufacturer, Airbus, on Monday.")
+    assert [(row["text"], row["label"]) for row in rows] == [("Airbus", "ORG")]
+
+
 def test_entity_id_is_documented_hash():
     import hashlib
 
@@ -217,6 +274,13 @@ def test_no_entities_in_plain_text(nlp):
     rows, doc = mentions_of(nlp, "it rained all day and nobody came.")
     assert rows == [] and list(doc.spans["nk_mentions"]) == []
     assert doc._.nk_facts["entity_names"] == {}
+
+
+def test_numbered_unit_or_address_is_no_product(nlp):
+    rows, _ = mentions_of(
+        nlp, "The crew of Fire Department Engine 126 found him near Lowes Home Improvement 940 Concord Pkwy."
+    )
+    assert not [row for row in rows if row["label"] == "PRODUCT"]
 
 
 # --------------------------------------------------------------------------- MEANTIME (corpus)

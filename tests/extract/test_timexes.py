@@ -144,6 +144,54 @@ def test_the_following_year_is_anchored_on_the_text(nlp):
     assert row["anchor"] == f"timex:{first['start']}"
 
 
+def test_quarter_ended_on_a_day_is_the_calendar_quarter_and_sets_the_comparison(nlp):
+    # 1989-10-30: a quarter ending July 31 covers May-July, mostly the second calendar quarter
+    table = timexes(
+        nlp, "In the quarter ended July 31, Jayark lost money. A year earlier it earned $1 million.", "1989-10-30"
+    )
+    assert table.loc[table["text"] == "the quarter", "value"].tolist() == ["1989-Q2"]
+    assert table.loc[table["text"] == "A year earlier", "value"].tolist() == ["1988-Q2"]
+
+
+def test_deadline_after_until_is_ahead_of_publication(nlp):
+    # 2000-04-03 is a Monday: "until 9 a.m. Tuesday" is the next day, not last week's Tuesday
+    row = one(nlp, "The agency extended its deadline until 9 a.m. Tuesday.", "2000-04-03", "9 a.m. Tuesday")
+    assert (row["type"], row["value"]) == ("TIME", "2000-04-04T09:00")
+
+
+def test_clock_time_takes_the_day_named_after_it(nlp):
+    # 1998-08-08 is a Saturday
+    table = timexes(nlp, "The blast occurred at 10:35 a.m. (0735 GMT) Friday, toppling a building.", "1998-08-08")
+    clock = table[table["type"] == "TIME"].iloc[0]
+    assert clock["value"] == "1998-08-07T10:35"
+
+
+def test_duration_of_a_year_is_two_expressions(nlp):
+    table = timexes(nlp, "Job growth averaged 242,000 for the first nine months of 1997.", "1998-02-06")
+    assert table[["text", "value"]].values.tolist() == [["the first nine months", "P9M"], ["1997", "1997"]]
+
+
+def test_now_that_is_present_but_a_now_compound_is_not(nlp):
+    row = one(nlp, "Aqaba is the only outlet now that a blockade is in place.", "1990-08-16", "now")
+    assert row["value"] == "PRESENT_REF"
+    assert timexes(nlp, "He spoke against the now-cancelled deal.", "2004-11-20").empty
+
+
+def test_one_day_after_a_modal_is_some_future_day(nlp):
+    row = one(nlp, "Islam will one day be the second largest religion in the country.", "1998-03-03", "one day")
+    assert (row["type"], row["value"]) == ("DATE", "FUTURE_REF")
+
+
+def test_programme_titles_are_not_time_expressions(nlp):
+    table = timexes(nlp, 'James Baker, speaking on ABC News\' "This Week," defended the plan.', "1990-08-13")
+    assert "This Week" not in table["text"].tolist()
+
+
+def test_the_next_morning_follows_the_day_last_named(nlp):
+    table = timexes(nlp, "He was hounded on Tuesday. He appeared in court the next morning.", "2000-02-24")
+    assert table.loc[table["text"] == "the next morning", "value"].tolist() == ["2000-02-23"]
+
+
 # --------------------------------------------------------------------------- the rules without spaCy
 
 
@@ -170,6 +218,17 @@ def test_the_following_year_is_anchored_on_the_text(nlp):
         ("nineteen ninety-six", None, ("DATE", "1996", None)),
         ("1994 or later", None, ("DATE", "1994", "ON_OR_AFTER")),
         ("Thanksgiving Day", "past", ("DATE", "1988-11-24", None)),
+        # fractions are written in the next smaller unit, as TimeBank does
+        ("2 1/2 years", None, ("DURATION", "P2Y6M", None)),
+        ("5 1/2 hours", None, ("DURATION", "PT5H30M", None)),
+        ("a minute and a half", None, ("DURATION", "PT1M30S", None)),
+        ("the last half of 1989", None, ("DATE", "1989-H2", None)),
+        ("the past decade", "past", ("DURATION", "P10Y", None)),
+        ("decades", None, ("DURATION", "PXY", None)),
+        ("January nineteen ninety-seven", None, ("DATE", "1997-01", None)),
+        ("the winter of nineteen ninety-four", None, ("DATE", "1994-WI", None)),
+        ("the previous Friday", "past", ("DATE", "1989-10-20", None)),
+        ("last year's quarter", "past", ("DATE", "1988-Q3", None)),
     ],
 )
 def test_normalise(text, tense, expected):

@@ -330,7 +330,14 @@ def test_empty_folder_gives_an_empty_table(tmp_path):
     assert df.attrs["skipped"] == []
 
 
-def test_progress_bar(tmp_path, capsys):
+def test_progress_bar_on_a_terminal_only(tmp_path, capsys, monkeypatch):
     write(tmp_path, "a.txt", "With a bar.")
     assert len(readers.read_articles(tmp_path, progress=True)) == 1
-    assert "read" in capsys.readouterr().err
+    assert "read:" not in capsys.readouterr().err  # stderr is not a terminal under pytest: no bar in logs
+
+    import tqdm.auto
+
+    shown = []
+    monkeypatch.setattr(tqdm.auto, "tqdm", lambda iterable, **options: shown.append(options) or iterable)
+    assert len(readers.read_articles(tmp_path, progress=True)) == 1
+    assert shown and shown[0]["desc"] == "read" and shown[0]["disable"] is None
