@@ -31,6 +31,7 @@ from matplotlib.ticker import EngFormatter, MaxNLocator
 
 from .errors import ParameterError
 from .facts import Facts
+from .schema import EVENT_KINDS
 
 __all__ = [
     "EVENT_KINDS",
@@ -59,17 +60,6 @@ __all__ = [
 OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442")
 #: Colour of the folded ``other`` category.
 OTHER_COLOUR = "#999999"
-#: The values of ``events.kind`` (see :mod:`newskit.schema`).
-EVENT_KINDS: tuple[str, ...] = (
-    "statement",
-    "violence",
-    "arrest",
-    "declaration",
-    "agreement",
-    "election",
-    "protest",
-    "other",
-)
 #: How the comparative charts can group articles.
 GROUP_BY: tuple[str, ...] = ("source", "article", "month")
 #: The ``casualties.outcome`` values, in stacking order.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["FACT_TABLES", "TABLES", "Column", "conform", "describe", "frame", "to_markdown"]
+__all__ = ["EVENT_KINDS", "FACT_TABLES", "TABLES", "Column", "conform", "describe", "frame", "to_markdown"]
 
 STRING = "string"
 INT = "Int64"
@@ -51,6 +51,18 @@ class Column:
 def _columns(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
     return tuple(Column(*spec) for spec in specs)
 
+
+#: The values of ``events.kind``.
+EVENT_KINDS: tuple[str, ...] = (
+    "statement",
+    "violence",
+    "arrest",
+    "declaration",
+    "agreement",
+    "election",
+    "protest",
+    "other",
+)
 
 _ARTICLE_ID = ("article_id", STRING, "Article the row comes from (see `articles.article_id`).")
 _SENTENCE = ("sentence", INT, "0-based index of the sentence holding the evidence.")
@@ -165,7 +177,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         (
             "kind",
             STRING,
-            "statement, violence, arrest, declaration, agreement, election, protest, other.",
+            ", ".join(EVENT_KINDS) + ".",
         ),
         ("actors", LIST, "Canonical names of the entities taking part."),
         ("places", LIST, "Canonical names of the places (GPE/LOC/FAC) involved."),

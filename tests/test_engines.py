@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
-import pandas as pd
 import pytest
+from store_helpers import assert_same_facts, load_synth
 
-from newskit import schema
 from newskit.engines import ChunkResult, LocalEngine, extract_chunk, get_engine
 from newskit.errors import ParameterError
 from newskit.store import extract_to_store, read_facts
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _load_synth():
-    spec = importlib.util.spec_from_file_location("nk_bench_synth", REPO / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _load_synth()
-
-
-def sorted_table(df: pd.DataFrame) -> pd.DataFrame:
-    keys = [c for c in df.columns if df[c].dtype != object]
-    return df.sort_values(keys, na_position="first", kind="stable").reset_index(drop=True) if len(df) else df
+synth = load_synth()
 
 
 def assert_same_store(left: Path, right: Path) -> None:
-    a, b = read_facts(left), read_facts(right)
-    for table in schema.TABLES:
-        pd.testing.assert_frame_equal(sorted_table(getattr(a, table)), sorted_table(getattr(b, table)))
+    assert_same_facts(read_facts(left), read_facts(right))
 
 
 @pytest.fixture(scope="module")

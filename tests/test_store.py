@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from store_helpers import assert_same_facts, load_synth
 
 import newskit
 from newskit import schema
@@ -24,25 +24,7 @@ from newskit.store import MANIFEST, describe_store, extract_to_store, read_facts
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _load_synth():
-    spec = importlib.util.spec_from_file_location("nk_bench_synth", REPO / "benchmarks" / "synth.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _load_synth()
-
-
-def sorted_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows in a canonical order (chunks may finish in any order)."""
-    keys = [c for c in df.columns if df[c].dtype != object]
-    return df.sort_values(keys, na_position="first", kind="stable").reset_index(drop=True) if len(df) else df
-
-
-def assert_same_facts(left: Facts, right: Facts) -> None:
-    for table in schema.TABLES:
-        pd.testing.assert_frame_equal(sorted_table(getattr(left, table)), sorted_table(getattr(right, table)))
+synth = load_synth()
 
 
 @pytest.fixture(scope="module")

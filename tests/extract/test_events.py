@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 import newskit as nk
+from newskit.schema import EVENT_KINDS
 
 PUBLISHED = pd.Timestamp("2023-11-06")
 
@@ -74,16 +75,7 @@ def test_seed_closing_paragraph_has_no_events(seed_facts, seed_text):
 def test_seed_events_point_into_the_text(seed_facts, seed_text):
     for row in seed_facts.events.itertuples():
         assert seed_text[row.start : row.end] == row.text
-        assert row.kind in (
-            "statement",
-            "violence",
-            "arrest",
-            "declaration",
-            "agreement",
-            "election",
-            "protest",
-            "other",
-        )
+        assert row.kind in EVENT_KINDS
 
 
 # --------------------------------------------------------------------------- hand-written sentences

@@ -1,0 +1,33 @@
+"""Helpers shared by the store and engine tests."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+
+from newskit import schema
+from newskit.facts import Facts
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def load_synth():
+    """``benchmarks/synth.py`` (the fictional-article generator), imported by path."""
+    spec = importlib.util.spec_from_file_location("nk_bench_synth", REPO / "benchmarks" / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sorted_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows in a canonical order (chunks may finish in any order)."""
+    keys = [c for c in df.columns if df[c].dtype != object]
+    return df.sort_values(keys, na_position="first", kind="stable").reset_index(drop=True) if len(df) else df
+
+
+def assert_same_facts(left: Facts, right: Facts) -> None:
+    """Every table equal up to row order, dtypes included."""
+    for table in schema.TABLES:
+        pd.testing.assert_frame_equal(sorted_table(getattr(left, table)), sorted_table(getattr(right, table)))
