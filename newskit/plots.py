@@ -775,23 +775,16 @@ def casualties_by_group(
     table = _bottom_up(table)
     outcomes = [o for o in OUTCOMES if o in table.columns] + [o for o in table.columns if o not in OUTCOMES]
     table = table[outcomes]
-    fig, ax = _figure(height=1.6 + 0.35 * len(table))
-    y = np.arange(len(table))
-    left = np.zeros(len(table))
-    for outcome, colour in zip(outcomes, palette(len(outcomes)), strict=True):
-        values = table[outcome].to_numpy(dtype=float)
-        container = ax.barh(y, values, left=left, color=colour, label=outcome)
-        for patch in container.patches:
-            patch.set_gid("casualty-bars")
-        left += values
-    ax.set_yticks(y)
-    ax.set_yticklabels([plain(g, limit=32) for g in table.index])
-    ax.set_xlabel("people (sum of reported counts)")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("group")
-    ax.legend(title="outcome", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
-    ax.set_title(title)
-    return fig
+    return _stacked_bars(
+        table,
+        outcomes,
+        gid="casualty-bars",
+        xlabel="people (sum of reported counts)",
+        ylabel="group",
+        legend="outcome",
+        title=title,
+        row_height=0.35,
+    )
 
 
 # ---------------------------------------------------------------------------- attributions
@@ -815,21 +808,37 @@ def quotes_per_speaker(facts: Facts, *, top_n: int = 15, title: str = "Statement
     kinds = [k for k in ("direct", "mixed", "indirect") if k in table.columns] + [
         k for k in table.columns if k not in ("direct", "mixed", "indirect")
     ]
-    fig, ax = _figure(height=1.6 + 0.3 * len(table))
+    return _stacked_bars(
+        table,
+        kinds,
+        gid="quote-bars",
+        xlabel="statements attributed (count)",
+        ylabel="speaker",
+        legend="quotation",
+        title=title,
+        row_height=0.3,
+    )
+
+
+def _stacked_bars(
+    table: pd.DataFrame, stack: list, *, gid: str, xlabel: str, ylabel: str, legend: str, title: str, row_height: float
+) -> Figure:
+    """Horizontal bars, one row per index value of ``table``, its ``stack`` columns stacked left to right."""
+    fig, ax = _figure(height=1.6 + row_height * len(table))
     y = np.arange(len(table))
     left = np.zeros(len(table))
-    for kind, colour in zip(kinds, palette(len(kinds)), strict=True):
-        values = table[kind].to_numpy(dtype=float)
-        container = ax.barh(y, values, left=left, color=colour, label=kind)
+    for column, colour in zip(stack, palette(len(stack)), strict=True):
+        values = table[column].to_numpy(dtype=float)
+        container = ax.barh(y, values, left=left, color=colour, label=column)
         for patch in container.patches:
-            patch.set_gid("quote-bars")
+            patch.set_gid(gid)
         left += values
     ax.set_yticks(y)
-    ax.set_yticklabels([plain(s, limit=32) for s in table.index])
-    ax.set_xlabel("statements attributed (count)")
+    ax.set_yticklabels([plain(label, limit=32) for label in table.index])
+    ax.set_xlabel(xlabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("speaker")
-    ax.legend(title="quotation", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.set_ylabel(ylabel)
+    ax.legend(title=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_title(title)
     return fig
 
