@@ -475,7 +475,7 @@ def _timeline_counts(lane_sets, left, right, title: str) -> Figure:
     ax.set_ylabel(f"events per {period}")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if len(lane_sets) > 1:
-        ax.legend(title="lane", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+        _legend_outside(ax, title="lane")
     ax.set_title(f"{title} ({total} events, counted per {period})")
     return fig
 
@@ -501,13 +501,7 @@ def entity_mentions(facts: Facts, *, top_n: int = 15, title: str = "Most mention
     ax.set_xlabel("mentions (count)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("entity")
-    ax.legend(
-        handles=[Patch(color=colour_of[k], label=k) for k in kinds],
-        title="label",
-        fontsize=8,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-    )
+    _legend_outside(ax, title="label", handles=[Patch(color=colour_of[k], label=k) for k in kinds])
     ax.set_title(title)
     return fig
 
@@ -639,13 +633,7 @@ def quantity_values(facts: Facts, *, top_n: int = 25, title: str = "Quantities r
         ax.xaxis.set_major_formatter(EngFormatter(sep=" "))
     ax.set_xlabel("value as reported (unit per row; log scale when values span orders of magnitude)")
     ax.set_ylabel("number as written — what it counts")
-    ax.legend(
-        handles=[Patch(color=colour_of[k], label=k) for k in kinds],
-        title="kind",
-        fontsize=8,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-    )
+    _legend_outside(ax, title="kind", handles=[Patch(color=colour_of[k], label=k) for k in kinds])
     ax.set_title(title)
     return fig
 
@@ -735,7 +723,7 @@ def quantity_disagreement(
     ax.set_yticklabels([plain(k, limit=40) for k in row_of], fontsize=8)
     ax.set_xlabel("reported value (in the row's unit; plain counts when none)")
     ax.set_ylabel("what is counted (unit)")
-    ax.legend(title=group_by, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _legend_outside(ax, title=group_by)
     ax.grid(axis="x", color="#EEEEEE")
     ax.set_title(f"{title} ({points} reports)")
     return fig
@@ -820,6 +808,12 @@ def quotes_per_speaker(facts: Facts, *, top_n: int = 15, title: str = "Statement
     )
 
 
+def _legend_outside(ax, *, title: str, handles=None) -> None:
+    """The legend to the right of the axes, where it never hides data."""
+    options = {"handles": handles} if handles is not None else {}
+    ax.legend(title=title, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), **options)
+
+
 def _stacked_bars(
     table: pd.DataFrame, stack: list, *, gid: str, xlabel: str, ylabel: str, legend: str, title: str, row_height: float
 ) -> Figure:
@@ -838,7 +832,7 @@ def _stacked_bars(
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
-    ax.legend(title=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _legend_outside(ax, title=legend)
     ax.set_title(title)
     return fig
 
@@ -898,7 +892,7 @@ def tone_over_time(
     _date_axis(ax.xaxis)
     ax.set_xlabel(f"publication {period}")
     ax.set_ylabel("mean tone (VADER compound, −1 … +1)")
-    ax.legend(title=by, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _legend_outside(ax, title=by)
     ax.set_title(title)
     return fig
 
