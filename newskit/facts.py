@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +26,9 @@ class Facts:
         quantities: Numbers with what they count.
         casualties: Killed/injured/... counts by group.
         attributions: Who said or claimed what.
+        stories: One row per story (articles about one real-world happening); filled by linking.
+        figures: One row per story and reconciled figure (killed, injured ...); filled by linking.
+        figure_reports: The reports behind each figure, with evidence spans; filled by linking.
 
     Examples:
         >>> import newskit as nk
@@ -43,6 +46,9 @@ class Facts:
     quantities: pd.DataFrame
     casualties: pd.DataFrame
     attributions: pd.DataFrame
+    stories: pd.DataFrame = field(default_factory=lambda: schema.frame("stories"))
+    figures: pd.DataFrame = field(default_factory=lambda: schema.frame("figures"))
+    figure_reports: pd.DataFrame = field(default_factory=lambda: schema.frame("figure_reports"))
 
     @classmethod
     def empty(cls) -> Facts:

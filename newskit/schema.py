@@ -22,7 +22,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["EVENT_KINDS", "FACT_TABLES", "TABLES", "Column", "conform", "describe", "frame", "to_markdown"]
+__all__ = [
+    "EVENT_KINDS",
+    "FACT_TABLES",
+    "LINK_TABLES",
+    "TABLES",
+    "Column",
+    "conform",
+    "describe",
+    "frame",
+    "to_markdown",
+]
 
 STRING = "string"
 INT = "Int64"
@@ -102,6 +112,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("tone_positive", FLOAT, "Mean VADER positive proportion over sentences (0..1). Filled by `extract`."),
         ("tone_negative", FLOAT, "Mean VADER negative proportion over sentences (0..1). Filled by `extract`."),
         ("tone_label", STRING, "`negative` (tone <= -0.05), `positive` (tone >= 0.05) or `neutral`."),
+        ("story_id", STRING, "Story the article reports (see `stories.story_id`); <NA> until linked."),
     ),
     "mentions": _columns(
         _ARTICLE_ID,
@@ -172,7 +183,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
             STRING,
             "Granularity of the dating: day, week, month, season, quarter, year, decade, century, bound.",
         ),
-        ("dated_by", STRING, "How the date was found: `timex`, `publication` or `relative-to-event`."),
+        (
+            "dated_by",
+            STRING,
+            "How the date was found: `timex` (a time expression in its clause or sentence), `tense` (a bound "
+            "from tense: past = before publication, future = after), `story` (the same event elsewhere in its "
+            "story), `relative-to-event`, or `publication`.",
+        ),
         ("description", STRING, "A short readable clause: who did what."),
         (
             "kind",
@@ -184,6 +201,21 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("text", STRING, "The evidence text (the event's clause)."),
         *_span(what="the event's clause"),
         _SENTENCE,
+        ("trigger", STRING, "The word that names the event as written (`killed`, `attack`, `said`, `talks`)."),
+        *_span("trigger_", "the trigger"),
+        ("lemma", STRING, "Lemma of the trigger (`kill`, `attack`, `say`)."),
+        (
+            "salient",
+            BOOL,
+            "True for happenings (violence, arrests, agreements, elections, disasters ...); False for "
+            "reporting and cognitive verbs (`said`, `believe`).",
+        ),
+        (
+            "event_id",
+            STRING,
+            "Shared by mentions of the same real-world event across the articles of one story; <NA> until linked.",
+        ),
+        ("story_id", STRING, "Story of the event's article; <NA> until linked."),
     ),
     "quantities": _columns(
         _ARTICLE_ID,
@@ -227,10 +259,69 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("target_entity_id", STRING, "Entity id of the target; <NA> if none."),
         _SENTENCE,
     ),
+    "stories": _columns(
+        (
+            "story_id",
+            STRING,
+            "Stable id: `S` + 12 hex digits derived from the story's founding article (its earliest-published "
+            "member, then smallest `article_id`): the same articles give the same ids in every run.",
+        ),
+        (
+            "label",
+            STRING,
+            "A readable headline built from facts: place, kind, key figure (`Dravik attack (12–15 killed)`).",
+        ),
+        ("kind", STRING, "Kind of its salient events (see `events.kind`)."),
+        ("date_start", DATE, "When it happened: the earliest day of its salient events; NaT if unknown."),
+        ("date_end", DATE, "The latest day of its salient events; NaT if unknown."),
+        ("first_published", DATE, "Publication of its first article."),
+        ("last_published", DATE, "Publication of its last article."),
+        ("n_articles", INT, "Number of articles."),
+        ("n_sources", INT, "Number of distinct outlets (`articles.source`; an unknown source counts as one)."),
+        ("places", LIST, "Canonical names of its places, most mentioned first."),
+        ("actors", LIST, "Canonical names of its top entities (people, organisations, groups), most mentioned first."),
+        ("merged_from", LIST, "Ids of earlier stories merged into this one by a later run (empty if none)."),
+    ),
+    "figures": _columns(
+        ("story_id", STRING, "The story the figure is about."),
+        ("figure_id", STRING, "Stable id of the figure: story, measure, group and unit."),
+        (
+            "measure",
+            STRING,
+            "killed, injured, missing, arrested, kidnapped, displaced, or `count` for other quantities.",
+        ),
+        ("group", STRING, "Who or what is counted, singular (`police officer`); <NA> for everyone in the story."),
+        ("unit", STRING, "Unit or currency of a quantity; <NA> for counts of people or things."),
+        ("value", FLOAT, "The figure to show: the latest report from the best-supported source (see `link.figures`)."),
+        ("low", FLOAT, "Lowest value reported."),
+        ("high", FLOAT, "Highest value reported."),
+        ("latest", FLOAT, "Value of the most recently published report."),
+        ("n_reports", INT, "Number of reports (rows of `figure_reports`)."),
+        ("n_sources", INT, "Number of distinct outlets reporting it."),
+        ("agree", BOOL, "True when every report gives the same value."),
+        ("first_reported", DATE, "Publication of the first report."),
+        ("last_reported", DATE, "Publication of the latest report."),
+    ),
+    "figure_reports": _columns(
+        ("figure_id", STRING, "The figure this report counts towards (see `figures.figure_id`)."),
+        ("story_id", STRING, "The story."),
+        _ARTICLE_ID,
+        ("source", STRING, "Outlet of the article; <NA> if unknown."),
+        ("published", DATE, "Publication of the article."),
+        ("value", FLOAT, "The value this report gives."),
+        ("mod", STRING, "APPROX, MORE_THAN, LESS_THAN, RANGE ... as in the fact row; <NA> if exact."),
+        ("fact_table", STRING, "`casualties` or `quantities`: the table of the fact row behind the report."),
+        ("text", STRING, "The evidence text."),
+        *_span(what="the evidence"),
+        _SENTENCE,
+    ),
 }
 
-#: The tables that hold facts (everything but ``articles``).
-FACT_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name != "articles")
+#: Corpus-level tables built by linking articles (``newskit.link``), not per article.
+LINK_TABLES: tuple[str, ...] = ("stories", "figures", "figure_reports")
+
+#: The per-article tables that hold facts (everything but ``articles`` and the link tables).
+FACT_TABLES: tuple[str, ...] = tuple(name for name in TABLES if name != "articles" and name not in LINK_TABLES)
 
 
 def _columns_of(table: str) -> tuple[Column, ...]:

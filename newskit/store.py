@@ -59,7 +59,9 @@ MANIFEST = "manifest.json"
 STORE_FORMAT = "newskit-facts-store"
 STORE_VERSION = 1
 #: Tables a chunked store keeps on disk (``entities`` is derived from ``mentions`` on read).
-STORED_TABLES: tuple[str, ...] = tuple(name for name in schema.TABLES if name != "entities")
+STORED_TABLES: tuple[str, ...] = tuple(
+    name for name in schema.TABLES if name != "entities" and name not in schema.LINK_TABLES
+)
 #: Article columns whose change makes an already stored article be extracted again
 #: (the text and the publication day are already covered by ``article_id``).
 FINGERPRINT_COLUMNS: tuple[str, ...] = ("published", "title", "source", "url", "author", "text")
@@ -645,6 +647,8 @@ def _read_parquet_store(directory: Path, manifest: dict, names: list[str], wante
             frames[table] = _select(schema.frame(table), wanted[table])
             continue
         expression = article_filter if table == "articles" else other_filter
+        if "article_id" not in arrow_schema(table).names:
+            expression = None  # corpus-level link tables (stories, figures) are read whole
         frames[table] = to_frame(table, read(table, wanted[table], expression))
     if "entities" in names:
         snapshot = [c for c in chunks if manifest["chunks"][c].get("entities_stored")]
