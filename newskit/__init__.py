@@ -9,13 +9,12 @@ Examples:
 
 from __future__ import annotations
 
+from ._version import __version__
 from .errors import InputError, ModelNotFoundError, NewskitError, NotebookError, ParameterError, StoreError
 from .extract import extract, extract_text
 from .facts import Facts
 from .readers import iter_articles, read_articles, skipped_table
 from .store import read_facts
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Facts",

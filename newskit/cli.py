@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from . import __version__
+from ._version import __version__
 from .errors import NewskitError, ParameterError
 
 __all__ = ["build_parser", "main"]

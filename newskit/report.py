@@ -894,7 +894,7 @@ def _write_index(out: Path, input_path: Path, store: Path, runs: list[_Run], sta
         for run in runs
         for p in run.figures
     )
-    from . import __version__
+    from ._version import __version__
 
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>newskit report</title><style>{_INDEX_STYLE}</style></head>

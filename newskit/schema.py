@@ -28,9 +28,12 @@ __all__ = [
     "LINK_TABLES",
     "TABLES",
     "Column",
+    "arrow_schema",
     "conform",
     "describe",
     "frame",
+    "to_arrow",
+    "to_frame",
     "to_markdown",
 ]
 
@@ -414,6 +417,69 @@ def to_markdown() -> str:
         lines += ["", f"## `{table}`", "", "| column | dtype | meaning |", "|---|---|---|"]
         lines += [f"| `{c.name}` | {c.dtype if c.dtype != LIST else 'list of str'} | {c.meaning} |" for c in columns]
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- Arrow conversion
+# Here, beside the dtypes, so that the extraction loop (which hands Arrow tables to the
+# store) and the store both read them from the bottom layer.
+
+
+def _arrow_type(dtype: str):
+    import pyarrow as pa
+
+    return {
+        STRING: pa.string(),
+        INT: pa.int64(),
+        FLOAT: pa.float64(),
+        DATE: pa.timestamp("ns"),
+        BOOL: pa.bool_(),
+        LIST: pa.list_(pa.string()),
+    }[dtype]
+
+
+def arrow_schema(table: str):
+    """The Arrow schema every Parquet file of ``table`` is written with (one per table, all chunks)."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(c.name, _arrow_type(c.dtype)) for c in _columns_of(table)])
+
+
+def _pandas_types() -> dict:
+    import pyarrow as pa
+
+    return {
+        pa.string(): pd.StringDtype(),
+        pa.large_string(): pd.StringDtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.float64(): pd.Float64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
+
+
+def to_arrow(table: str, df: pd.DataFrame):
+    """A schema-conformant DataFrame as a ``pyarrow.Table`` (extra columns kept with inferred types)."""
+    import pyarrow as pa
+
+    df = conform(table, df)
+    target = arrow_schema(table)
+    extras = [c for c in df.columns if c not in target.names]
+    if extras:
+        inferred = pa.Table.from_pandas(df[extras], preserve_index=False).schema
+        target = pa.schema([*target, *(inferred.field(name) for name in extras)])
+    return pa.Table.from_pandas(df, schema=target, preserve_index=False).replace_schema_metadata(None)
+
+
+def to_frame(table: str, data) -> pd.DataFrame:
+    """A ``pyarrow.Table`` as a DataFrame with exactly the schema's dtypes (lists as Python lists)."""
+    df = data.to_pandas(types_mapper=_pandas_types().get, ignore_metadata=True)
+    dtypes = {c.name: c.dtype for c in _columns_of(table)}
+    for name in df.columns:
+        dtype = dtypes.get(name)
+        if dtype == LIST:
+            df[name] = pd.Series([[] if v is None else v for v in data.column(name).to_pylist()], dtype=object)
+        elif dtype is not None and str(df[name].dtype) != dtype:
+            df[name] = df[name].astype(dtype)
+    return df
 
 
 if __name__ == "__main__":

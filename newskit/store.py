@@ -75,55 +75,8 @@ _FIX_REBUILD = "re-run `newskit extract INPUT --out {dir}` to rebuild it, or cho
 
 
 # --------------------------------------------------------------------------- arrow schema
-
-
-def _arrow_type(dtype: str) -> pa.DataType:
-    return {
-        schema.STRING: pa.string(),
-        schema.INT: pa.int64(),
-        schema.FLOAT: pa.float64(),
-        schema.DATE: pa.timestamp("ns"),
-        schema.BOOL: pa.bool_(),
-        schema.LIST: pa.list_(pa.string()),
-    }[dtype]
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    """The Arrow schema every Parquet file of ``table`` is written with (one per table, all chunks)."""
-    return pa.schema([pa.field(c.name, _arrow_type(c.dtype)) for c in schema.TABLES[table]])
-
-
-_PANDAS_TYPES = {
-    pa.string(): pd.StringDtype(),
-    pa.large_string(): pd.StringDtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.float64(): pd.Float64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-
-
-def to_arrow(table: str, df: pd.DataFrame) -> pa.Table:
-    """A schema-conformant DataFrame as an Arrow table (extra columns kept with inferred types)."""
-    df = schema.conform(table, df)
-    target = arrow_schema(table)
-    extras = [c for c in df.columns if c not in target.names]
-    if extras:
-        inferred = pa.Table.from_pandas(df[extras], preserve_index=False).schema
-        target = pa.schema([*target, *(inferred.field(name) for name in extras)])
-    return pa.Table.from_pandas(df, schema=target, preserve_index=False).replace_schema_metadata(None)
-
-
-def to_frame(table: str, data: pa.Table) -> pd.DataFrame:
-    """An Arrow table as a DataFrame with exactly the schema's dtypes (lists as Python lists)."""
-    df = data.to_pandas(types_mapper=_PANDAS_TYPES.get, ignore_metadata=True)
-    dtypes = {c.name: c.dtype for c in schema.TABLES[table]}
-    for name in df.columns:
-        dtype = dtypes.get(name)
-        if dtype == schema.LIST:
-            df[name] = pd.Series([[] if v is None else v for v in data.column(name).to_pylist()], dtype=object)
-        elif dtype is not None and str(df[name].dtype) != dtype:
-            df[name] = df[name].astype(dtype)
-    return df
+# The Arrow conversion lives in newskit.schema (the bottom layer); re-exported here for old imports.
+from .schema import _arrow_type, arrow_schema, to_arrow, to_frame  # noqa: E402, F401
 
 
 # --------------------------------------------------------------------------- atomic files
@@ -393,7 +346,7 @@ def write_facts(
             with contextlib.suppress(StoreError):
                 old = _load_manifest(directory)
         manifest = _new_manifest(format)
-        from . import __version__
+        from ._version import __version__
 
         manifest["newskit_version"] = __version__
         manifest["tables"] = names
@@ -482,7 +435,7 @@ def _day_bounds(value, *, end: bool) -> pd.Timestamp | None:
     """A filter bound as a timestamp; the upper bound is exclusive (a bare date covers its whole day)."""
     if value is None:
         return None
-    from .readers.dates import parse_date
+    from .dates import parse_date
 
     ts = parse_date(value, where="filters['published']")
     if not end:
@@ -805,23 +758,9 @@ def _iter_inputs(inputs, *, errors: str, columns, skipped: list) -> Iterator[dic
 
 
 def _normalise_article(record: Mapping) -> dict:
-    from .extract import article_id_for
+    from .articles import complete_article  # the one article normalisation
 
-    record = dict(record)
-    if "text" not in record or record["text"] is None:
-        raise ParameterError("inputs", {k: record.get(k) for k in ("article_id", "path")}, "article has no text")
-    record["text"] = str(record["text"])
-    if record.get("published") is not None and not isinstance(record["published"], pd.Timestamp):
-        from .readers.dates import parse_date
-
-        record["published"] = None if pd.isna(record["published"]) else parse_date(record["published"])
-    if not record.get("article_id") or pd.isna(record.get("article_id")):
-        record["article_id"] = article_id_for(record["text"], record.get("published"))
-    if record.get("n_words") is None or pd.isna(record.get("n_words")):
-        record["n_words"] = len(record["text"].split())
-    if not record.get("paths") and record.get("path") is not None and not pd.isna(record["path"]):
-        record["paths"] = [str(record["path"])]
-    return record
+    return complete_article(record)
 
 
 def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -901,7 +840,7 @@ def extract_to_store(
         >>> print(result)  # doctest: +SKIP
         facts: 1200 articles seen, 1200 extracted, 0 unchanged, 0 failed in 311.4s
     """
-    from . import __version__
+    from ._version import __version__
     from .engines import ENGINES, Engine, get_engine
     from .nlp import load_pipeline, model_version
 

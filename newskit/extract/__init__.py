@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
 from .. import schema
 from .._progress import progress_bar
+from ..articles import article_id_for, complete_article
 from ..errors import ParameterError
 from ..facts import Facts
 from ..nlp import load_pipeline
 
-__all__ = ["extract", "extract_text"]
+__all__ = ["article_id_for", "extract", "extract_text"]
 
 
 def extract(
@@ -81,27 +80,9 @@ def extract_text(
         >>> facts.articles.loc[0, "published"]
         Timestamp('2024-03-06 00:00:00')
     """
-    from ..readers.dates import parse_date
-
     if not isinstance(text, str) or not text.strip():
         raise ParameterError("text", text if not isinstance(text, str) else text[:40], "must be a non-empty string")
-    published_ts = parse_date(published, where="published") if published is not None else None
-    article_id = article_id_for(text, published_ts)
-    row = {
-        "article_id": article_id,
-        "published": published_ts,
-        "title": title,
-        "source": source,
-        "path": "<text>",
-        "paths": ["<text>"],
-        "format": "text",
-        "text": text,
-        "n_words": len(text.split()),
-    }
+    row = complete_article(
+        {"published": published, "title": title, "source": source, "path": "<text>", "format": "text", "text": text}
+    )
     return extract(schema.conform("articles", pd.DataFrame([row])), nlp=nlp)
-
-
-def article_id_for(text: str, published) -> str:
-    """The stable article id: sha1 of the publication date and the body text."""
-    day = "" if published is None or pd.isna(published) else pd.Timestamp(published).strftime("%Y-%m-%d")
-    return hashlib.sha1(f"{day}\0{text}".encode()).hexdigest()[:16]

@@ -23,7 +23,7 @@ import pandas as pd
 from .. import schema
 from .._progress import progress_bar
 from ..errors import InputError, ParameterError
-from ..extract import article_id_for
+from ..articles import article_id_for, complete_article
 from ._fields import FIELDS, check_columns
 from ._files import EXTENSIONS, expand, format_of
 from .csv_file import read_csv
@@ -211,13 +211,7 @@ def _iter_all(paths, *, errors: str, columns, skipped: list | None, progress: bo
 
 
 def _complete(raw: dict) -> dict:
-    text = raw["text"]
-    return {
-        **raw,
-        "article_id": article_id_for(text, raw["published"]),
-        "paths": [raw["path"]],
-        "n_words": len(text.split()),
-    }
+    return complete_article(raw)
 
 
 def _digest(text: str) -> bytes:
