@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from store_helpers import assert_same_facts, load_synth
 
@@ -126,3 +127,95 @@ def test_dask_local_cluster_of_worker_processes(tmp_path, articles, local_store)
     result = extract_to_store(articles, tmp_path / "cluster", chunk_size=3, engine="dask", workers=1)
     assert result.articles_extracted == len(articles)
     assert_same_store(tmp_path / "cluster", local_store)
+
+
+# --------------------------------------------------------------------------- issue #10 (reliability)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_text_longer_than_max_length_is_split_and_spans_index_the_whole_text(nlp, monkeypatch):
+    import newskit as nk
+
+    seed = nk.read_articles(REPO / "data" / "seed").loc[0, "text"]
+    copies = [seed, seed, seed]
+    text = "\n\n".join(copies)
+    stride = len(seed) + 2
+    # Each copy fits, the whole does not: the text is parsed in three parts joined back.
+    monkeypatch.setattr(nlp, "max_length", len(seed) + 10)
+    article = {"text": text, "published": "2023-11-06", "path": "long.txt"}
+    facts = nk.extract(pd.DataFrame([article]), nlp=nlp)
+    assert facts.articles.loc[0, "text"] == text
+    for name in ("mentions", "casualties", "attributions", "quantities", "timexes"):
+        table = getattr(facts, name)
+        assert len(table), name
+        spans = [p for p in ("", "source_", "cue_", "content_") if {f"{p}start", f"{p}text"} <= set(table.columns)]
+        assert spans, name
+        for row in table.to_dict("records"):
+            for p in spans:
+                if not pd.isna(row[f"{p}start"]):
+                    assert text[row[f"{p}start"] : row[f"{p}end"]] == row[f"{p}text"], (name, p, row)
+    # The seed reports 3 attackers and 1 police officer killed: found in every copy, at that copy's offset.
+    killed = facts.casualties[facts.casualties["outcome"] == "killed"]
+    by_copy = [
+        sorted(
+            (int(r.start) - k * stride, int(r.count))
+            for r in killed.itertuples()
+            if k * stride <= r.start < (k + 1) * stride
+        )
+        for k in range(len(copies))
+    ]
+    assert by_copy[0] and by_copy[0] == by_copy[1] == by_copy[2]
+    assert sorted(count for _, count in by_copy[0]) == [1, 3]
+
+
+def test_split_text_cuts_after_paragraphs_and_covers_the_text():
+    from newskit.extract.pipeline import split_text
+
+    text = "First paragraph here.\n\nSecond one, a bit longer.\n\nThird.\n" + "x" * 30
+    bounds = split_text(text, 30)
+    assert "".join(text[a:b] for a, b in bounds) == text
+    assert all(b - a <= 30 for a, b in bounds)
+    assert text[bounds[0][0] : bounds[0][1]] == "First paragraph here.\n\n"
+
+
+@pytest.mark.slow
+def test_killing_the_parent_of_worker_processes_leaves_no_worker(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import time\n"
+        "from newskit.engines import LocalEngine\n"
+        "engine = LocalEngine(n_process=2)\n"
+        "engine.start()\n"
+        "print(' '.join(str(p) for p in engine._pool._processes), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        workers = [int(p) for p in parent.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [p for p in workers if _alive(p)], "orphaned workers"
+    finally:
+        parent.kill()
+        for pid in [p for p in locals().get("workers", []) if _alive(p)]:
+            os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    """True for a running process (a zombie waiting to be reaped counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

@@ -25,8 +25,9 @@ def extract(
     """Extract every fact table from articles.
 
     Args:
-        articles: The DataFrame from :func:`newskit.read_articles` (at least
-            ``article_id`` and ``text``; ``published`` anchors relative dates).
+        articles: The DataFrame from :func:`newskit.read_articles`, or any with a ``text``
+            column (``article_id``, ``n_words`` ... are filled in by
+            :func:`newskit.articles.complete_article`; ``published`` anchors relative dates).
         nlp: A loaded spaCy pipeline; by default :func:`newskit.nlp.load_pipeline`.
         batch_size: Texts per ``nlp.pipe`` batch.
         n_process: Worker processes for parsing.
@@ -48,7 +49,7 @@ def extract(
         raise ParameterError(
             "articles", type(articles).__name__, "must be a DataFrame", fix="use newskit.read_articles"
         )
-    missing = {"article_id", "text"} - set(articles.columns)
+    missing = {"text"} - set(articles.columns)
     if missing:
         raise ParameterError(
             "articles",
@@ -56,7 +57,8 @@ def extract(
             f"missing column(s) {sorted(missing)}",
             fix="pass the DataFrame returned by newskit.read_articles",
         )
-    articles = schema.conform("articles", articles)
+    # The one normalisation (ids, dates, word counts) for frames not made by read_articles.
+    articles = schema.conform("articles", pd.DataFrame([complete_article(r) for r in articles.to_dict("records")]))
     nlp = nlp or load_pipeline()
     pairs = iter_article_facts(articles, nlp, batch_size=batch_size, n_process=n_process)
     if progress:
