@@ -151,3 +151,24 @@ def test_low_layers_do_not_import_spacy(module, forbidden):
     names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     assert not any(name.split(".")[0] == forbidden for name in names)
+
+
+def test_steps_run_after_what_they_require():
+    from newskit.extract.pipeline import STEPS, Step, check_steps
+
+    check_steps(STEPS)
+    assert [step.table for step in STEPS] == [table for table, _ in STEPS]  # still unpacks as (table, extractor)
+    assert all(isinstance(step, Step) for step in STEPS)
+    # Every fact table is filled by exactly one step.
+    from newskit import schema
+
+    assert sorted(step.table for step in STEPS) == sorted(t for t in schema.FACT_TABLES if t != "entities")
+
+
+def test_a_step_moved_before_its_requirement_is_refused():
+    from newskit.extract.pipeline import STEPS, check_steps
+
+    events = next(step for step in STEPS if step.table == "events")
+    reordered = (events, *(step for step in STEPS if step is not events))
+    with pytest.raises(ValueError, match="'events' runs before"):
+        check_steps(reordered)

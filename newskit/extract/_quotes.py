@@ -6,14 +6,12 @@ sentences (and paragraphs) while the parser sees one sentence at a time.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
+from .. import lexicons
 
 #: Marks that usually open, usually close, or do either (decided by the characters around them).
 #: PTB-style text (MEANTIME, TimeBank, NYT) writes `` ... '' or '' ... ''.
@@ -98,23 +96,14 @@ def _quote(text: str, open_at: int, open_len: int, close_at: int, close_end: int
     return Quote(open_at, close_end, inner_start, inner_end)
 
 
-@functools.cache
 def read_words(name: str) -> frozenset[str]:
-    """Lower-cased entries of ``newskit/lexicons/<name>.txt`` (one per line, ``#`` comments skipped)."""
-    lines = (LEXICON_DIR / f"{name}.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.split("#", 1)[0].strip().lower() for line in lines if line.split("#", 1)[0].strip())
+    """Lower-cased entries of ``newskit/lexicons/<name>.txt`` (see :mod:`newskit.lexicons`)."""
+    return lexicons.words(name, lower=True)
 
 
-@functools.cache
 def read_table(name: str) -> dict[str, str]:
     """``key<TAB>value`` rows of ``newskit/lexicons/<name>.txt``, keys lower-cased."""
-    rows = {}
-    for line in (LEXICON_DIR / f"{name}.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].rstrip()
-        if line.strip():
-            key, _, value = line.partition("\t")
-            rows[key.strip().lower()] = value.strip()
-    return rows
+    return lexicons.table(name, lower=True)
 
 
 def subtree_bounds(token: Token, *, exclude: Token | None = None) -> tuple[int, int]:

@@ -23,11 +23,11 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
+
+from .. import lexicons
 
 __all__ = ["UNIT_WORDS", "Timex", "interval", "normalise", "parse_number"]
 
-LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
 
 PAST, PRESENT, FUTURE = "past", "present", "future"
 
@@ -113,11 +113,8 @@ class Timex:
 def holidays() -> dict[str, tuple[int, int] | tuple[int, int, int]]:
     """Fixed-date and rule-based holidays: name → (month, day) or (month, weekday, nth)."""
     table = {}
-    for line in (LEXICONS / "holidays.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, rule = line.split("\t")
-        table[name.strip().lower()] = tuple(int(x) for x in rule.split("-"))
+    for name, rule in lexicons.rows("holidays.tsv"):
+        table[name.lower()] = tuple(int(x) for x in rule.split("-"))
     return table
 
 

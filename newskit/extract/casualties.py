@@ -48,9 +48,9 @@ from dataclasses import dataclass
 import pandas as pd
 from spacy.tokens import Doc, Token
 
-from .. import schema
+from .. import lexicons, schema
 from ._doc import mention_spans, sentence_of
-from .numbers import parse_amount, read_lexicon
+from .numbers import parse_amount
 
 __all__ = ["SUMMARY_OUTCOMES", "casualty_summary", "extract_casualties"]
 
@@ -60,15 +60,13 @@ SUMMARY_OUTCOMES: tuple[str, ...] = ("killed", "injured")
 _PRONOUNS_ONE = {"he", "she", "him", "her", "himself", "herself", "i", "me", "myself"}
 _PRONOUNS_MANY = {"they", "them", "themselves", "we", "us"}
 _ZERO_WORDS = {"nobody", "none", "noone"}
-_MODALS = {"could", "would", "might", "may", "should", "can", "must", "will", "'ll", "’ll", "wo", "shall"}
+# Modal and future auxiliaries: `could be killed`, `will be charged` report no toll.
+_MODALS = lexicons.words("modals")
 _ORDINALS = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "last"}
 _ANOTHER = {"another", "second", "third", "fourth", "other"}
 _NOT_REAL_HEADS = {"try", "attempt", "threaten", "plan", "want", "intend", "vow", "seek", "fear", "risk", "prevent"}
-_CONDITION_WORDS = {
-    "critical": "shot", "serious": "shot", "grave": "shot", "life-threatening": "shot", "unknown": "shot",
-    "stable": "injured", "fair": "injured", "good": "injured", "satisfactory": "injured", "non-life-threatening": "injured",
-}  # fmt: skip
-_HOSPITAL_WORDS = {"hospital", "hospitals", "trauma", "clinic", "infirmary"}
+_CONDITION_WORDS = lexicons.table("condition_words")  # `in critical condition` -> shot
+_HOSPITAL_WORDS = lexicons.words("hospital_words")
 _CENTER_PREFIXES = {"medical", "health", "trauma", "burn", "shock", "cancer"}
 _TRANSPORT_VERBS = {"take", "transport", "rush", "airlift", "fly", "carry", "bring", "drive", "transfer", "admit"}
 _WOUND_NOUNS = {"wound", "injury", "gunshot", "graze"}
@@ -77,17 +75,12 @@ _FATAL_ADJECTIVES = {"fatal", "deadly"}
 _DEATH_NOUNS = {"death": "killed", "fatality": "killed", "injury": "injured", "casualty": "injured"}
 _PRIORITY = {"killed": 0, "injured": 1, "shot": 2}
 # Nouns a killing or injury cue can have without meaning people (`the bill died in committee`).
-_NOT_PEOPLE = {
-    "time", "year", "month", "week", "day", "hour", "minute", "round", "shot", "bullet", "car", "vehicle", "house",
-    "home", "bill", "plan", "proposal", "deal", "measure", "project", "engine", "battery", "phone", "idea", "company",
-    "business", "dream", "motion", "amendment", "talk", "conversation", "fire", "light", "power", "economy", "market",
-    "chance", "hope", "season", "career", "story", "investigation", "case", "program", "campaign", "crop", "tree",
-}  # fmt: skip
+_NOT_PEOPLE = lexicons.words("not_people")
 # `left two dead`, `found him dead`, `pronounced him dead`: the object is the victim.
 _PLACING_VERBS = {"leave", "find", "pronounce", "declare", "confirm", "report", "list"}
 _NUMBER_GLUE = {"million", "thousand", "hundred", "to", "-", "and", "or", "of"}
 # Amounts without a figure that can stand for people (`dozens of people were hurt`).
-_VAGUE_VICTIMS = {"dozens", "hundreds", "thousands", "scores", "several", "dozen", "millions", "tens"}
+_VAGUE_VICTIMS = lexicons.words("vague_victims")
 # Running totals (`1,424 have been killed this year`, `the city's 20th homicide in 2014`) are
 # statistics about a place or period, not the toll of the event an article reports.
 _RUNNING_TOTAL = re.compile(
@@ -100,12 +93,12 @@ _RUNNING_TOTAL = re.compile(
 @functools.cache
 def _cues() -> dict[tuple[str, str], str]:
     """(lemma, VERB|ADJ) → outcome, from ``casualty_cues.txt``."""
-    return {(lemma, pos): outcome for lemma, pos, outcome in read_lexicon("casualty_cues")}
+    return {(lemma, pos): outcome for lemma, pos, outcome in lexicons.rows("casualty_cues")}
 
 
 @functools.cache
 def _person_nouns() -> frozenset[str]:
-    return frozenset(row[0] for row in read_lexicon("casualty_groups"))
+    return frozenset(row[0] for row in lexicons.rows("casualty_groups"))
 
 
 @dataclass

@@ -38,10 +38,10 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
+from .. import lexicons
 from ._doc import MENTIONS_KEY, mention_spans, sentence_of
 
 __all__ = ["NOT_ENTITY_LABELS", "demonym", "entity_id", "extract_mentions", "resolve_reference", "titles"]
@@ -49,7 +49,6 @@ __all__ = ["NOT_ENTITY_LABELS", "demonym", "entity_id", "extract_mentions", "res
 #: NER labels that are numbers or times, not entities (other tables own them).
 NOT_ENTITY_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
 
 _POSSESSIVES = ("’s", "'s", "’", "'")
 _LEADING_ARTICLES = frozenset({"the"})
@@ -74,11 +73,7 @@ _SURNAME_LABELS = frozenset({"PERSON", "ORG", "PRODUCT", "NORP", "WORK_OF_ART", 
 
 
 def _lexicon_rows(filename: str) -> list[list[str]]:
-    rows = []
-    for line in (LEXICON_DIR / filename).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append([field.strip() for field in line.split("\t")])
-    return rows
+    return [list(row) for row in lexicons.rows(filename)]  # the one loader and comment rule
 
 
 @functools.cache

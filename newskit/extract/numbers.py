@@ -21,7 +21,8 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
+
+from .. import lexicons
 
 __all__ = [
     "SCALE_ABBREVIATIONS",
@@ -36,7 +37,6 @@ __all__ = [
     "word_number",
 ]
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
 
 _SMALL = {
     "zero": 0, "no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -78,13 +78,8 @@ class Amount:
 
 
 def read_lexicon(name: str) -> list[list[str]]:
-    """Rows of ``newskit/lexicons/<name>.txt``: tab-separated fields, ``#`` comment lines skipped."""
-    rows = []
-    for line in (LEXICON_DIR / f"{name}.txt").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("# ") or line == "#":
-            continue
-        rows.append(line.split("\t"))
-    return rows
+    """Rows of ``newskit/lexicons/<name>.txt`` as lists of fields (see :mod:`newskit.lexicons`)."""
+    return [list(row) for row in lexicons.rows(name)]
 
 
 def _phrase_key(phrase: str) -> tuple[str, ...]:

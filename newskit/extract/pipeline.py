@@ -45,6 +45,7 @@ __all__ = [
     "STEPS",
     "ChunkResult",
     "Step",
+    "check_steps",
     "collect",
     "extract_chunk",
     "iter_article_facts",
@@ -97,6 +98,19 @@ STEPS: tuple[Step, ...] = (
 )
 
 _ARTICLE_COLUMNS = tuple(c.name for c in schema.TABLES["articles"])
+
+
+def check_steps(steps: Iterable[Step] = STEPS) -> None:
+    """Raise ``ValueError`` naming the first step that runs before what it requires is set.
+
+    A step assigns its table and its ``assigns``; a requirement is met by an earlier step.
+    """
+    available: set[str] = set()
+    for step in steps:
+        missing = [need for need in step.requires if need not in available]
+        if missing:
+            raise ValueError(f"step {step.table!r} runs before {', '.join(missing)} is set: move it later")
+        available |= {step.table, *step.assigns}
 
 
 def prepare_doc(doc: Doc, *, article_id: str = "", published=None) -> Doc:
