@@ -36,7 +36,7 @@ def _run(args: list, *, cwd: Path, env: dict | None = None, timeout: int = 900) 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    if importlib.util.find_spec("build") is not None:
+    if _has_build_frontend():
         _run([sys.executable, "-m", "build", "--wheel", "--outdir", out, REPO], cwd=out)
     else:  # the same PEP 517 build through pip, when the `build` front end is not installed
         _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", out, REPO], cwd=out)
@@ -73,6 +73,11 @@ def venv(tmp_path_factory, wheel) -> Path:
 def _clean_env(venv: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV"}}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    # Dependencies installed by pip put data files (nbconvert's HTML templates, kernel specs) under
+    # their environment's share/jupyter; the reused packages keep theirs there, so point Jupyter at it.
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(Path(sys.prefix) / "share" / "jupyter"), os.environ.get("JUPYTER_PATH")) if p
+    )
     return env
 
 
@@ -89,3 +94,11 @@ def test_newskit_report_runs_from_the_installed_wheel(venv, tmp_path):
     # The seed's casualties reached the article page: extraction used the packaged lexicons.
     article = (out / "article.html").read_text(encoding="utf-8")
     assert "police officer" in article
+
+
+def _has_build_frontend() -> bool:
+    # A setuptools `build/` folder in the checkout would pass for the `build` package: look for its entry point.
+    try:
+        return importlib.util.find_spec("build.__main__") is not None
+    except ImportError:
+        return False

@@ -33,6 +33,7 @@ source accuracy about 0.82 on the train and dev compartments.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 
@@ -294,9 +295,10 @@ def _target_region(doc: Doc, verb: Token) -> tuple[int, int] | None:
 def _phrase_attributions(doc: Doc) -> list[_Found]:
     """`According to X, …` / `…, according to X.` (phrases from ``source_phrases.txt``)."""
     phrases = [phrase.split() for phrase in read_words("source_phrases")]
+    lowers = [t.lower_ for t in doc]  # once per Doc: slicing the Doc per token and phrase made Token objects
     found = []
     for token in doc:
-        words = next((p for p in phrases if [t.lower_ for t in doc[token.i : token.i + len(p)]] == p), None)
+        words = next((p for p in phrases if lowers[token.i : token.i + len(p)] == p), None)
         if words is None:
             continue
         to = doc[token.i + len(words) - 1]  # the preposition that takes the source
@@ -568,14 +570,15 @@ class _Resolver:
                 self.names[entity_id] = name
         self.mentions.sort()
         self.roles = _doc.facts(doc, "roles")
-        try:
-            from .entities import resolve_reference  # written alongside; optional
-        except ImportError:
-            resolve_reference = None
+        from .entities import resolve_reference
+
         self.resolve_reference = resolve_reference
+        self._starts = [m[0] for m in self.mentions]
 
     def inside(self, start: int, end: int, labels=_AGENT_LABELS) -> list[tuple]:
-        return [m for m in self.mentions if start <= m[0] and m[1] <= end and m[3] in labels]
+        # Mentions are sorted by start: look only at those starting in [start, end).
+        first, last = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+        return [m for m in self.mentions[first:last] if m[1] <= end and m[3] in labels]
 
     def source(self, found: _Found) -> str | None:
         """Entity id of the source of ``found``."""
@@ -643,8 +646,11 @@ class _Resolver:
         then the first mention of that sentence."""
         labels = _PRONOUN_LABELS[pronoun.lower_]
         sent_index = _doc.sentence_of(self.doc, pronoun.idx)
+        # Only mentions from two sentences back up to the pronoun can be chosen: look only at those.
+        window_start = _doc.sentence_starts(self.doc)[max(sent_index - 2, 0)]
+        first, last = bisect.bisect_left(self._starts, window_start), bisect.bisect_right(self._starts, pronoun.idx)
         best = None
-        for m in self.mentions:
+        for m in self.mentions[first:last]:
             if m[1] > pronoun.idx or m[3] not in labels:
                 continue
             distance = sent_index - _doc.sentence_of(self.doc, m[0])

@@ -335,11 +335,18 @@ def _group_text(noun: Token) -> str | None:
     return " ".join([*words, lemma])
 
 
-def _entity_at(token: Token, mentions) -> str | None:
-    for mention in mentions:
-        if mention.start <= token.i < mention.end:
-            return mention.kb_id_ or None
-    return None
+def _entity_at(token: Token, mentions: dict[int, str | None]) -> str | None:
+    return mentions.get(token.i)
+
+
+def _mention_index(doc: Doc) -> dict[int, str | None]:
+    """Token index → entity id of the mention covering it: built once per Doc, so each victim is
+    looked up in constant time (a scan of every mention per victim grew with the square of the length)."""
+    index: dict[int, str | None] = {}
+    for mention in mention_spans(doc):
+        for i in range(mention.start, mention.end):
+            index.setdefault(i, mention.kb_id_ or None)  # the first mention covering it, as before
+    return index
 
 
 def _clause_verb(token: Token) -> Token:
@@ -513,7 +520,7 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
 
 
 def _claims(doc: Doc) -> list[tuple[int, _Claim]]:
-    mentions = list(mention_spans(doc))
+    mentions = _mention_index(doc)
     claims: list[tuple[int, _Claim]] = []
     statistics = {i for i, sent in enumerate(doc.sents) if _RUNNING_TOTAL.search(sent.text)}
     for token in doc:
