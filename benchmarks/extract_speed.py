@@ -1,7 +1,8 @@
 """newskit extraction speed next to bare spaCy ``nlp.pipe`` on the same texts, in the same run.
 
 Bare spaCy only parses; newskit parses with the same pipeline and then runs every
-extractor and the tone scorer (``newskit.extract``). Target: newskit >= 0.7x bare spaCy.
+extractor and the tone scorer (``newskit.extract``). Target: newskit >= 0.85x bare spaCy
+with all of spaCy's default components (newskit runs them all: it reads what each sets).
 Texts: the gva-dev corpus from ../shared if present, else synthetic articles.
 
 Usage:
@@ -15,7 +16,7 @@ import time
 
 from common import corpus_records, machine_note, print_table, words
 
-TARGET = 0.7
+TARGET = 0.85
 
 
 def main() -> None:
