@@ -189,7 +189,7 @@ def test_read_facts_errors_name_the_directory_and_the_fix(tmp_path):
         read_facts(store, filters={"sentence": 1})
     store = write_facts(handmade_facts(), tmp_path / "store3")
     next((store / "articles").glob("part-*.parquet")).write_bytes(b"not parquet")
-    with pytest.raises(StoreError, match=r"store3: damaged store.*re-run"):
+    with pytest.raises(StoreError, match=r"store3: damaged store.*(write it again|newskit extract)"):
         read_facts(store)
 
 
@@ -229,8 +229,9 @@ def test_new_newskit_version_reextracts_everything(tmp_path, small_articles, mon
     store = tmp_path / "store"
     extract_to_store(small_articles[:8], store, chunk_size=4)
     monkeypatch.setattr(newskit, "__version__", "99.0")
-    # Only 4 of the 8 stored articles are given again: the other 4 are re-extracted from the store.
-    result = extract_to_store(small_articles[4:8], store, chunk_size=4)
+    # Only 4 of the 8 stored articles are given again; an archive (keep_missing) keeps the
+    # other 4, re-extracted from the text the store keeps.
+    result = extract_to_store(small_articles[4:8], store, chunk_size=4, keep_missing=True)
     assert result.articles_extracted == 8 and result.articles_unchanged == 0
     manifest = json.loads((store / MANIFEST).read_text())
     assert {c["newskit_version"] for c in manifest["chunks"].values()} == {"99.0"}
