@@ -57,8 +57,10 @@ class _SummaryLine:
             for item in self.iterable:
                 yield item
                 self.n += 1
-        finally:
-            self.close()
+        except BaseException:
+            self._closed = True  # a failed step prints its error, not a summary
+            raise
+        self.close()
 
     def __len__(self) -> int:
         return len(self.iterable)
