@@ -374,3 +374,25 @@ def test_model_version_read_from_the_package_matches_the_loaded_pipeline(nlp):
     if found is None:
         pytest.skip("the pipeline is not an installed package with a meta.json")
     assert found == model_version(nlp)
+
+
+def test_csv_export_neutralises_formula_cells_and_parquet_is_unchanged(tmp_path):
+    """OWASP CSV injection: text cells starting =, +, -, @, tab or CR get a leading ' in CSV only."""
+    risky = ['=HYPERLINK("http://x","y")', "+1 555", "-2 dead", "@SUM(A1)", "\tTabbed", "\rReturn", "'=quoted"]
+    titles = [*risky, "Plain title", "It's fine"]
+    articles = schema.frame(
+        "articles",
+        [
+            {"article_id": f"a{i}", "title": t, "text": "Calm day.", "n_words": -1 if i == 0 else 2}
+            for i, t in enumerate(titles)
+        ],
+    )
+    facts = Facts.from_frames({"articles": articles})
+    out = write_facts(facts, tmp_path / "csv", format="csv", tables=["articles"])
+    raw = pd.read_csv(out / "articles.csv", dtype=str, keep_default_na=False)
+    expected = [f"'{t}" for t in risky] + ["Plain title", "It's fine"]
+    assert list(raw["title"]) == expected
+    assert raw.loc[0, "n_words"] == "-1"  # numbers are not text: never prefixed
+    assert list(read_facts(out).articles["title"]) == titles  # read back exactly
+    store = write_facts(facts, tmp_path / "parquet")
+    assert list(read_facts(store).articles["title"]) == titles  # Parquet unchanged

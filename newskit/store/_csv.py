@@ -49,7 +49,8 @@ def csv_bytes(table: str, df: pd.DataFrame) -> bytes:
             df[column.name] = df[column.name].map(lambda v: json.dumps(list(v), ensure_ascii=False))
         elif column.dtype == schema.STRING:
             df[column.name] = df[column.name].map(neutralise, na_action="ignore").astype("string")
-    return df.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S").encode("utf-8")
+    # CRLF row ends (RFC 4180) make the writer quote any cell holding a CR, so it survives the round trip.
+    return df.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S", lineterminator="\r\n").encode("utf-8")
 
 
 def read_csv_table(table: str, path: Path) -> pd.DataFrame:
