@@ -128,3 +128,15 @@ def test_write_facts_snapshot_damage_is_detected_too(tmp_path):
     (csv / "articles.csv").write_text((csv / "articles.csv").read_text(encoding="utf-8") + "x,y\n", encoding="utf-8")
     with pytest.raises(StoreDamagedError, match=r"articles\.csv"):
         read_facts(csv)
+
+
+def test_damaged_csv_export_names_the_csv_command_that_repairs_it(built, tmp_path, capsys):
+    out = tmp_path / "csv"
+    assert main(["extract", str(built[0]), "--out", str(out), "--format", "csv"]) == 0
+    (out / "events.csv").write_text("article_id\nforged\n", encoding="utf-8")
+    with pytest.raises(StoreDamagedError) as info:
+        read_facts(out)
+    command = str(info.value).split("repair it with `", 1)[1].split("`", 1)[0]
+    assert command == f"newskit extract {built[0]} --format csv --out {out}"
+    assert main(shlex.split(command)[1:]) == 0
+    assert_same_facts(read_facts(out, tables=["events"]), Facts.from_frames({"events": built[2].events}))

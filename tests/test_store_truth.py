@@ -181,7 +181,7 @@ def test_random_edits_and_killed_runs_leave_the_store_equal_to_a_clean_run(tmp_p
                 _commit(self, records, chunk_result)
 
             monkeypatch.setattr(incremental._Run, "commit", dying_commit)
-            for _ in range(4):  # enough new work for more than one chunk
+            for _ in range(5):  # more new articles than one chunk holds (chunk_size=4)
                 corpus.feed.insert(rng.randint(0, len(corpus.feed)), corpus.new())
             corpus.write()
             with pytest.raises(KeyboardInterrupt):

@@ -253,13 +253,15 @@ def repair_command(directory: Path, manifest: dict | None = None) -> str:
         words += ["--tables", *run["tables"]]
     if run.get("keep_missing"):
         words.append("--keep-missing")
+    if (manifest or {}).get("file_format") == "csv":
+        words += ["--format", "csv"]
     words += ["--out", shlex.quote(str(directory))]
     return " ".join(words)
 
 
 def damaged(directory: Path, what: str, manifest: dict | None = None) -> StoreDamagedError:
     """The one-line error for a damaged store: what is wrong and the command that repairs it."""
-    if manifest is not None and manifest.get("snapshot"):
+    if manifest is not None and manifest.get("snapshot") and not manifest.get("run"):
         fix = "write it again (Facts.to_parquet / newskit.store.write_facts), or re-extract it with " + repair_command(
             directory, manifest
         )

@@ -223,15 +223,27 @@ def _extract_to_csv(inputs, out: Path, **options) -> StoreResult:
 
     started = time.perf_counter()
     wanted = check_tables(options["tables"])
-    if (out / fmt.MANIFEST).exists() and fmt.load_manifest(out)["file_format"] != "csv":
+    if (out / fmt.MANIFEST).exists() and _file_format(out) != "csv":
         raise StoreError(f"{out}: holds a Parquet store; choose another --out directory for CSV files")
     if not (out / fmt.MANIFEST).exists() and out.is_dir() and any(not fmt.ours(p) for p in out.iterdir()):
         raise StoreError(f"{out}: not empty and not a newskit output; choose an empty or new --out directory")
     result = _extract_to_parquet(inputs, out / fmt.CSV_STORE, **options)
     export_csv(out / fmt.CSV_STORE, out, tables=wanted)
+    with fmt.locked(out):  # the export remembers the run too, so its damage names the repair command
+        manifest = fmt.load_manifest(out)
+        manifest["run"] = fmt.load_manifest(out / fmt.CSV_STORE).get("run")
+        fmt.save_manifest(out, manifest)
     result.path = out
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _file_format(out: Path) -> str:
+    """The file format of the output in ``out``; a damaged CSV export is rewritten whole, so it counts as CSV."""
+    try:
+        return fmt.load_manifest(out)["file_format"]
+    except StoreDamagedError:
+        return "csv" if (out / fmt.CSV_STORE).is_dir() else "parquet"
 
 
 def _check_options(*, errors, engine, n_process, workers, chunk_size, batch_size) -> None:
