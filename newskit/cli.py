@@ -36,6 +36,32 @@ def _add_reader_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_int(text: str) -> int:
+    """An option value that must be a whole number of at least 1 (argparse names the option)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give a positive integer, e.g. 500") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive integer (1 or more)")
+    return value
+
+
+def _print_skipped(records: Sequence[dict], *, title: str) -> None:
+    """Every skipped item on its own line: where, what is wrong, and the fix."""
+    if not records:
+        return
+    print(f"\n{title}:")
+    for record in records:
+        where = record.get("path") or "?"
+        if record.get("where"):
+            where += f" ({record['where']})"
+        line = f"  {where}: {record.get('problem')}"
+        if record.get("fix"):
+            line += f"; {record['fix']}"
+        print(line)
+
+
 def _parse_mapping(pairs: Sequence[str], option: str) -> dict[str, str] | None:
     mapping = {}
     for pair in pairs:
@@ -68,10 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table file format")
     extract.add_argument("--tables", nargs="+", metavar="TABLE", help="write only these tables")
     extract.add_argument("--engine", choices=("local", "dask"), default="local", help="where extraction runs")
-    extract.add_argument("--processes", type=int, default=1, metavar="N", help="local parser processes")
-    extract.add_argument("--workers", type=int, metavar="N", help="Dask LocalCluster workers (engine dask)")
+    extract.add_argument("--processes", type=_positive_int, default=1, metavar="N", help="local parser processes")
+    extract.add_argument("--workers", type=_positive_int, metavar="N", help="Dask LocalCluster workers (engine dask)")
     extract.add_argument("--scheduler", metavar="ADDRESS", help="address of a running Dask scheduler")
-    extract.add_argument("--chunk-size", type=int, default=500, metavar="N", help="articles per written chunk")
+    extract.add_argument(
+        "--chunk-size", type=_positive_int, default=500, metavar="N", help="articles per written chunk"
+    )
+    extract.add_argument(
+        "--keep-missing",
+        action="store_true",
+        help="keep stored articles whose input is gone (an archive that only grows); by default they are removed",
+    )
     _add_reader_options(extract)
     extract.set_defaults(run=_cmd_extract)
 
@@ -117,8 +150,7 @@ def _cmd_read(args) -> int:
         print(shown.to_string(index=False) if len(shown) else "no articles read")
         skipped = skipped_table(articles)
         print(f"\n{len(articles)} article(s) read, {len(skipped)} item(s) skipped")
-        if len(skipped):
-            print(skipped.to_string(index=False))
+    _print_skipped(articles.attrs.get("skipped", []), title="skipped")
     return 0
 
 
@@ -139,8 +171,19 @@ def _cmd_extract(args) -> int:
         format=args.format,
         tables=args.tables,
         progress=True,
+        keep_missing=args.keep_missing,
     )
     print(result)
+    for line in result.repaired:
+        print(f"repaired: {line}")
+    _print_skipped(result.skipped, title="skipped inputs")
+    _print_skipped(
+        [
+            {"path": f.get("path"), "where": None, "problem": f"extraction failed: {f['problem']}"}
+            for f in result.failures
+        ],
+        title="failed articles (retried next run)",
+    )
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -52,7 +52,9 @@ _FORMATS = (
 )
 
 _DATEPARSER_SETTINGS = {
-    "PARSERS": ["timestamp", "absolute-time"],  # no "relative-time": "yesterday" is not a publication date
+    # No "relative-time" ("yesterday" is not a publication date) and no "timestamp": a bare
+    # number could be epoch seconds, milliseconds or a year, and newskit never guesses which.
+    "PARSERS": ["absolute-time"],
     "STRICT_PARSING": True,  # day, month and year must all be written
     "REQUIRE_PARTS": ["day", "month", "year"],
     "TIMEZONE": "UTC",  # a time without a zone is UTC, not the reading machine's zone
@@ -102,41 +104,73 @@ def try_parse_date(value) -> pd.Timestamp | str | None:
         The timestamp, or the reason it cannot be read (a string, possibly
         empty) when ``value`` is not a readable date.
     """
-    if isinstance(value, pd.Timestamp):
-        return _utc_naive(value) if not pd.isna(value) else "not a date"
-    if isinstance(value, dt.datetime):
-        return _utc_naive(pd.Timestamp(value))
-    if isinstance(value, dt.date):
-        return pd.Timestamp(value.year, value.month, value.day)
+    if isinstance(value, pd.Timestamp) and pd.isna(value):
+        return "not a date"
+    if isinstance(value, (bool, int, float)):
+        return f"a number ({value!r}), not a date: newskit does not guess epoch seconds or years"
+    try:
+        if isinstance(value, (pd.Timestamp, dt.datetime)):
+            return _utc_naive(pd.Timestamp(value))
+        if isinstance(value, dt.date):
+            return _utc_naive(pd.Timestamp(value.year, value.month, value.day))
+    except (OverflowError, ValueError) as exc:  # OutOfBoundsDatetime is a ValueError
+        return _out_of_range(value, exc)
     if not isinstance(value, str):
         return f"a {type(value).__name__}, not a date string"
     return _parse_string(" ".join(value.split()))
 
 
+#: The dates a pandas ``datetime64[ns]`` column (and so newskit) can hold.
+DATE_RANGE = (pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D"))
+
+
+def _out_of_range(value, exc: Exception | None = None) -> str:
+    year = getattr(value, "year", None)
+    shown = f"the year {year}" if year is not None else "it"
+    return (
+        f"{shown} is outside the dates newskit can store "
+        f"({DATE_RANGE[0].date().isoformat()} to {DATE_RANGE[1].date().isoformat()})"
+    )
+
+
 @functools.lru_cache(maxsize=4096)  # feeds repeat their dates; the cache makes re-reading them free
 def _parse_string(text: str) -> pd.Timestamp | str:
+    if text.isdigit():
+        return f"a bare number ({text}), not a date: newskit does not guess epoch seconds or years"
+    try:
+        return _parse_any(text)
+    except (OverflowError, ValueError) as exc:  # a far date in any format (OutOfBoundsDatetime is a ValueError)
+        year = re.search(r"\b(\d{4})\b", text)
+        return _out_of_range(dt.date(int(year[1]), 1, 1) if year and int(year[1]) >= 1 else None, exc)
+
+
+def _parse_any(text: str) -> pd.Timestamp | str:
     if not text:
         return "empty"
     if len(text) > _LONGEST_DATE:
         return "too long to be a date"
     if _ISO.fullmatch(text):
         try:
-            return _utc_naive(pd.Timestamp(dt.datetime.fromisoformat(_iso_zone(text))))
+            parsed = dt.datetime.fromisoformat(_iso_zone(text))
         except ValueError as exc:
             return str(exc)
+        return _utc_naive(pd.Timestamp(parsed))
     if _RFC_2822.fullmatch(text):
         try:
-            return _utc_naive(pd.Timestamp(parsedate_to_datetime(text)))
+            parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError):
-            pass
+            parsed = None
+        if parsed is not None:
+            return _utc_naive(pd.Timestamp(parsed))
     slashed = _NUMERIC_SLASHED.fullmatch(text)
     if slashed:
         return _slashed(*map(int, slashed.groups()))
     for fmt in _FORMATS:
         try:
-            return pd.Timestamp(dt.datetime.strptime(text, fmt))
+            parsed = dt.datetime.strptime(text, fmt)
         except ValueError:
             continue
+        return _utc_naive(pd.Timestamp(parsed))
     return _dateparser(text)
 
 
@@ -154,9 +188,10 @@ def _slashed(first: int, second: int, year: int) -> pd.Timestamp | str:
         return "day and month order is ambiguous"
     month, day = (first, second) if second > 12 else (second, first)
     try:
-        return pd.Timestamp(year, month, day)
+        parsed = dt.date(year, month, day)
     except ValueError as exc:
         return str(exc)
+    return _utc_naive(pd.Timestamp(parsed))
 
 
 def _dateparser(text: str) -> pd.Timestamp | str:
@@ -169,6 +204,7 @@ def _dateparser(text: str) -> pd.Timestamp | str:
 
 
 def _utc_naive(ts: pd.Timestamp) -> pd.Timestamp:
+    """``ts`` in UTC without zone, in nanoseconds (raises OutOfBoundsDatetime beyond 1677-2262)."""
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
     return ts.as_unit("ns")

@@ -13,6 +13,7 @@ __all__ = [
     "NewskitError",
     "NotebookError",
     "ParameterError",
+    "StoreDamagedError",
     "StoreError",
 ]
 
@@ -87,3 +88,11 @@ class NotebookError(NewskitError):
         self.error = error
         where = f"cell {cell}" if cell is not None else "a cell"
         super().__init__(f"{self.notebook}: {where} failed: {error}")
+
+
+class StoreDamagedError(StoreError):
+    """A facts store whose manifest or files are not what newskit wrote (truncated, changed, swapped).
+
+    ``newskit extract ... --out STORE`` repairs it: the damaged chunks are dropped and their
+    articles extracted again. The message names the damaged file and that command.
+    """

@@ -68,3 +68,63 @@ def test_console_script_is_installed():
 def test_parser_documents_report_placeholders():
     help_text = build_parser()._subparsers._group_actions[0].choices["report"].format_help()
     assert "{date}" in help_text
+
+
+# --------------------------------------------------------------------------- extract/read: issue #10
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "abc"])
+def test_bad_option_value_is_a_usage_error_naming_the_option_as_typed(value, capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", str(tmp_path), "--out", str(tmp_path / "st"), "--chunk-size", value])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--chunk-size" in err and "positive integer" in err
+    assert "chunk_size" not in err and "n_process" not in err
+
+
+def test_extract_with_errors_skip_prints_every_skipped_item(tmp_path, nlp, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "feed.jsonl").write_text(
+        '{"text": "Two men were killed in Lorvania on Monday."}\n{"text": "Floods.", "published": "31 December 9999"}\n',
+        encoding="utf-8",
+    )
+    (folder / "vote.txt").write_text("date 2023-13-45 The vote was held.\n", encoding="utf-8")
+    assert main(["extract", str(folder), "--out", str(tmp_path / "st"), "--errors", "skip"]) == 0
+    out = capsys.readouterr().out
+    assert "1 articles seen, 1 extracted" in out and "2 input(s) skipped" in out
+    assert f"{folder / 'feed.jsonl'} (line 2, published): cannot read the date '31 December 9999'" in out
+    assert f"{folder / 'vote.txt'} (line 1): the header date '2023-13-45' is not a possible date" in out
+    assert "YYYY-MM-DD" in out  # the fix is printed too
+
+
+def test_read_with_errors_skip_prints_where_problem_and_fix(tmp_path, capsys):
+    (tmp_path / "a.txt").write_bytes("Floods in Estmark.".encode("utf-16"))
+    assert main(["read", "--errors", "skip", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'a.txt'}: UTF-16 text" in out and "iconv -f UTF-16 -t UTF-8" in out
+
+
+def test_progress_in_a_log_is_one_summary_line_per_step(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Two men were killed in Lorvania on Monday.\n", encoding="utf-8")
+    log = tmp_path / "log.txt"
+    with open(log, "w", encoding="utf-8") as handle:  # stderr is a file, as with cron's `>> log 2>&1`
+        result = subprocess.run(
+            [sys.executable, "-m", "newskit", "extract", str(folder), "--out", str(tmp_path / "st")],
+            stdout=handle,
+            stderr=handle,
+            cwd=REPO,
+            env={**__import__("os").environ, "PYTHONPATH": str(REPO)},
+            check=False,
+            timeout=300,
+        )
+    text = log.read_text(encoding="utf-8")
+    assert result.returncode == 0, text
+    assert "\r" not in text and "it/s" not in text and "article/s" not in text  # no tqdm frames
+    assert [line for line in text.splitlines() if line.startswith("extract: ")] == [
+        line for line in text.splitlines() if line.startswith("extract: 1 article in ")
+    ]
+    assert len([line for line in text.splitlines() if line.startswith("extract: ")]) == 1

@@ -189,7 +189,7 @@ def test_read_facts_errors_name_the_directory_and_the_fix(tmp_path):
         read_facts(store, filters={"sentence": 1})
     store = write_facts(handmade_facts(), tmp_path / "store3")
     next((store / "articles").glob("part-*.parquet")).write_bytes(b"not parquet")
-    with pytest.raises(StoreError, match=r"store3: damaged store.*re-run"):
+    with pytest.raises(StoreError, match=r"store3: damaged store.*(write it again|newskit extract)"):
         read_facts(store)
 
 
@@ -228,9 +228,10 @@ def test_rerun_skips_unchanged_and_redoes_changed_articles(tmp_path, small_artic
 def test_new_newskit_version_reextracts_everything(tmp_path, small_articles, monkeypatch):
     store = tmp_path / "store"
     extract_to_store(small_articles[:8], store, chunk_size=4)
-    monkeypatch.setattr(newskit, "__version__", "99.0")
-    # Only 4 of the 8 stored articles are given again: the other 4 are re-extracted from the store.
-    result = extract_to_store(small_articles[4:8], store, chunk_size=4)
+    monkeypatch.setattr(newskit._version, "__version__", "99.0")  # the store reads the version module
+    # Only 4 of the 8 stored articles are given again; an archive (keep_missing) keeps the
+    # other 4, re-extracted from the text the store keeps.
+    result = extract_to_store(small_articles[4:8], store, chunk_size=4, keep_missing=True)
     assert result.articles_extracted == 8 and result.articles_unchanged == 0
     manifest = json.loads((store / MANIFEST).read_text())
     assert {c["newskit_version"] for c in manifest["chunks"].values()} == {"99.0"}
@@ -373,3 +374,25 @@ def test_model_version_read_from_the_package_matches_the_loaded_pipeline(nlp):
     if found is None:
         pytest.skip("the pipeline is not an installed package with a meta.json")
     assert found == model_version(nlp)
+
+
+def test_csv_export_neutralises_formula_cells_and_parquet_is_unchanged(tmp_path):
+    """OWASP CSV injection: text cells starting =, +, -, @, tab or CR get a leading ' in CSV only."""
+    risky = ['=HYPERLINK("http://x","y")', "+1 555", "-2 dead", "@SUM(A1)", "\tTabbed", "\rReturn", "'=quoted"]
+    titles = [*risky, "Plain title", "It's fine"]
+    articles = schema.frame(
+        "articles",
+        [
+            {"article_id": f"a{i}", "title": t, "text": "Calm day.", "n_words": -1 if i == 0 else 2}
+            for i, t in enumerate(titles)
+        ],
+    )
+    facts = Facts.from_frames({"articles": articles})
+    out = write_facts(facts, tmp_path / "csv", format="csv", tables=["articles"])
+    raw = pd.read_csv(out / "articles.csv", dtype=str, keep_default_na=False)
+    expected = [f"'{t}" for t in risky] + ["Plain title", "It's fine"]
+    assert list(raw["title"]) == expected
+    assert raw.loc[0, "n_words"] == "-1"  # numbers are not text: never prefixed
+    assert list(read_facts(out).articles["title"]) == titles  # read back exactly
+    store = write_facts(facts, tmp_path / "parquet")
+    assert list(read_facts(store).articles["title"]) == titles  # Parquet unchanged

@@ -204,10 +204,23 @@ def _iter_all(paths, *, errors: str, columns, skipped: list | None, progress: bo
             except InputError as error:  # the file as a whole (or what is left of it) cannot be read
                 report(error)
                 break
+            except (Exception, RecursionError) as exc:  # a reader's bug must not stop a run that asked to skip
+                report(_unexpected(found.path, exc))
+                break
             if isinstance(item, InputError):  # one bad line or record; the reader goes on with the next
                 report(item)
             else:
                 yield _complete(item)
+
+
+def _unexpected(path, exc: BaseException) -> InputError:
+    error = InputError(
+        path,
+        f"could not be read ({type(exc).__name__}: {exc})",
+        fix="please report this with the file; meanwhile use errors='skip' to read the rest",
+    )
+    error.__cause__ = exc
+    return error
 
 
 def _complete(raw: dict) -> dict:

@@ -144,9 +144,9 @@ def _date(value, *, path, where: str | None) -> pd.Timestamp | None:
     if _missing(value):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # A bare number could be a year, epoch seconds or milliseconds: refuse to guess.
-        value = str(value)
-    if not isinstance(value, (str, dt.date)):
+        # A bare number could be a year, epoch seconds or milliseconds: parse_date refuses to guess.
+        pass
+    elif not isinstance(value, (str, dt.date)):
         value = str(value)
     field = "published" if where is None else f"{where}, published"
     return parse_date(value, where=field, path=path)

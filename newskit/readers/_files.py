@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 from collections.abc import Iterator
@@ -30,6 +31,8 @@ FORMATS_FIX = (
     "newskit reads .txt, .md, .json, .jsonl, .csv and .html/.htm files; convert it or move it out of the folder"
 )
 UTF8_FIX = "re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8 in.txt > out.txt`, if latin-1 is what it is)"
+UTF16_FIX = "newskit reads UTF-8: convert it with `iconv -f UTF-16 -t UTF-8 in.txt > out.txt`"
+NAME_FIX = "rename it to a UTF-8 name (e.g. `convmv -f latin1 -t utf-8 --notest FILE`, if latin-1 is what it is)"
 _GLOB_CHARS = frozenset("*?[")
 _SNIFF_BYTES = 8192
 
@@ -49,6 +52,7 @@ class Found:
     path: Path
     problem: InputError | None = None
     always_skip: bool = False
+    real: Path | None = None  # the path as the OS names it, when ``path`` had to be made printable
 
 
 def expand(paths) -> Iterator[Found]:
@@ -64,12 +68,12 @@ def expand(paths) -> Iterator[Found]:
         raise ParameterError(
             "paths", paths, "must be a path, a glob or a list of them", fix='e.g. read_articles("data/demo")'
         )
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for item in paths:
         if not isinstance(item, (str, os.PathLike)):
             raise ParameterError("paths", item, "each item must be a str or pathlib.Path")
         for found in _expand_one(item):
-            key = found.path.resolve()
+            key = os.path.realpath(found.real or found.path)
             if key in seen:  # the same file named twice (a folder and a file inside it) is read once
                 continue
             seen.add(key)
@@ -80,7 +84,7 @@ def _expand_one(item) -> Iterator[Found]:
     path = Path(item)
     if path.is_dir():
         yield from _walk(path)
-    elif path.exists():
+    elif path.exists() or path.is_symlink():
         yield _file(path, explicit=True)
     elif _GLOB_CHARS & set(str(item)):
         matches = sorted(glob.glob(str(item), recursive=True))
@@ -99,14 +103,38 @@ def _expand_one(item) -> Iterator[Found]:
 
 
 def _walk(folder: Path) -> Iterator[Found]:
+    """Files under ``folder``, following symbolic links to folders once each; loops are reported."""
     unreadable: list[OSError] = []  # os.walk would otherwise pass over a folder it cannot list without a word
-    for root, dirs, files in os.walk(folder, onerror=unreadable.append):
+    visited = {os.path.realpath(folder)}
+    for root, dirs, files in os.walk(folder, onerror=unreadable.append, followlinks=True):
         yield from _unreadable_folders(unreadable)
-        dirs[:] = sorted(d for d in dirs if not _hidden(d))  # sorted in place: os.walk descends in this order
+        keep = []
+        for name in sorted(d for d in dirs if not _hidden(d)):
+            path = Path(root) / name
+            real = os.path.realpath(path)
+            if real in visited:
+                if path.is_symlink() and _is_ancestor(real, root):
+                    yield _symlink_loop(path, real)
+                continue  # a folder reached a second way (a link to a folder already read) is read once
+            visited.add(real)
+            keep.append(name)
+        dirs[:] = keep  # in place and sorted: os.walk descends in this order
         for name in sorted(files):
             if not _hidden(name):
                 yield _file(Path(root) / name, explicit=False)
     yield from _unreadable_folders(unreadable)
+
+
+def _is_ancestor(real: str, root: str) -> bool:
+    here = os.path.realpath(root)
+    return here == real or here.startswith(real.rstrip(os.sep) + os.sep)
+
+
+def _symlink_loop(path: Path, target: str) -> Found:
+    problem = InputError(
+        path, f"symbolic link loop (it points back to {target}, a folder being read)", fix="remove or repoint the link"
+    )
+    return Found(path, problem, always_skip=True)
 
 
 def _unreadable_folders(errors: list[OSError]) -> Iterator[Found]:
@@ -122,6 +150,19 @@ def _hidden(name: str) -> bool:
 
 
 def _file(path: Path, *, explicit: bool) -> Found:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = Path(os.fsencode(path).decode("utf-8", "backslashreplace"))
+        return Found(shown, InputError(shown, "the file name is not valid UTF-8", fix=NAME_FIX), real=path)
+    if path.is_symlink() and not path.exists():
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return Found(path, InputError(path, "symbolic link loop", fix="remove or repoint the link"))
+        target = os.readlink(path)
+        return Found(path, InputError(path, f"broken symbolic link (to {target})", fix="remove or repoint the link"))
     if not explicit and path.name.upper().startswith("README"):
         problem = InputError(
             path, "a README is documentation, not an article", fix="pass the file by name to read it as an article"
@@ -169,8 +210,25 @@ def sniff(path: Path) -> None:
 def _check_head(path: Path, head: bytes, *, whole: bytes | None) -> None:
     if not head.strip() and (whole is None or not whole.strip()):
         raise InputError(path, "the file is empty", fix="remove it or add the article text")
+    utf16 = _utf16(head)
+    if utf16:
+        raise InputError(path, f"UTF-16 text ({utf16}), not UTF-8", fix=UTF16_FIX)
     if b"\x00" in head:
         raise InputError(path, "binary file (it holds NUL bytes), not text", fix=FORMATS_FIX)
+
+
+def _utf16(head: bytes) -> str | None:
+    """How ``head`` shows it is UTF-16 (a byte-order mark, or NULs beside every ASCII letter), or ``None``."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "it starts with a UTF-16 byte-order mark"
+    sample = head[: len(head) // 2 * 2]
+    if len(sample) >= 4:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+            return "little-endian, without byte-order mark"
+        if even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+            return "big-endian, without byte-order mark"
+    return None
 
 
 def decode(path: Path, data: bytes, *, encoding: str | None = None, where: str | None = None) -> str:

@@ -32,11 +32,12 @@ def read_csv(path: Path, *, columns: Mapping[str, str] | None = None, **_) -> It
     """
     sniff(path)
     columns = dict(columns or {})
-    row = 1
+    row = last_line = 1
     try:
         # utf-8-sig: spreadsheets often start CSV exports with a byte-order mark.
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
+            # strict: an unterminated or stray quote is an error, not rows silently merged into one cell.
+            reader = csv.DictReader(handle, strict=True)
             if not reader.fieldnames:
                 raise InputError(path, "no header row", where="row 1", fix="start the file with a row of column names")
             if not text_names(columns) & set(reader.fieldnames):
@@ -47,7 +48,9 @@ def read_csv(path: Path, *, columns: Mapping[str, str] | None = None, **_) -> It
                     where="row 1",
                     fix='name the body column "text", or map yours, e.g. columns={"body": "text"}',
                 )
+            last_line = reader.line_num
             for row, record in enumerate(reader, start=2):
+                last_line = reader.line_num
                 where = f"row {row}"
                 extra = record.pop(None, None)  # cells beyond the header's columns
                 if extra:
@@ -67,6 +70,13 @@ def read_csv(path: Path, *, columns: Mapping[str, str] | None = None, **_) -> It
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not valid UTF-8 text (after row {row})", fix=UTF8_FIX) from exc
     except csv.Error as exc:
-        raise InputError(path, f"not valid CSV ({exc})", where=f"row {row + 1}", fix="check the quoting") from exc
+        line = last_line + 1
+        raise InputError(
+            path,
+            f"a quote opened in the row starting on line {line} is not closed properly ({exc}); "
+            "the rest of the file was not read",
+            where=f"line {line}",
+            fix='close the quote; a quote inside a quoted cell is written twice ("")',
+        ) from exc
     except OSError as exc:
         raise InputError(path, f"cannot read the file ({exc.strerror or exc})", fix="check it is readable") from exc

@@ -37,6 +37,13 @@ def read_json(path: Path, *, columns: Mapping[str, str] | None = None, **_) -> I
             where=f"line {exc.lineno}, column {exc.colno}",
             fix="fix the JSON (one object, or a list of objects); for one object per line name the file .jsonl",
         ) from exc
+    except RecursionError as exc:
+        raise InputError(
+            path,
+            "JSON nested too deeply to be an article (more levels than Python can parse)",
+            where=None,
+            fix="flatten the record: an article is one object of text and metadata fields",
+        ) from exc
     columns = dict(columns or {})
     if isinstance(data, dict):
         yield from_record(data, columns=columns, path=path, where=None, label=str(path), fmt="json")

@@ -59,6 +59,13 @@ def _parse(line: str, *, path: Path, where: str) -> dict:
             where=where,
             fix="write one complete JSON object per line (a pretty-printed file is .json, not .jsonl)",
         ) from exc
+    except RecursionError as exc:
+        raise InputError(
+            path,
+            "JSON nested too deeply to be an article (more levels than Python can parse)",
+            where=where,
+            fix="flatten the record: an article is one object of text and metadata fields",
+        ) from exc
     if not isinstance(record, dict):
         raise InputError(
             path,

@@ -46,6 +46,16 @@ _HEADER_LINE = re.compile(r"[ \t]*(?P<key>[A-Za-z]+)[ \t]*(?P<colon>:)?[ \t]*(?P
 # The seed article's shape: " date 2023-11-06 The recent turmoil ..." (one token for the date).
 # Lower-case "date" only: a sentence starting "Date 2024-03-12 was ..." is body text, not this header.
 _INLINE_DATE = re.compile(r"\s*date:?[ \t]+(?P<value>\S+)[ \t]+(?=\S)")
+# Values written as numeric dates (2023-13-45, 31/02/2024, 45.13.2023): meant as a date, so an
+# impossible one is an error, never body text (``date 2023-13-45 The vote ...``).
+_DATE_SHAPED = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?:T\S*)?|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}/\d{1,2}/\d{1,2}")
+
+
+def _impossible_date(path, value: str, reason: str, *, line: int) -> InputError:
+    reason = f" ({reason})" if reason else ""
+    return InputError(
+        path, f"the header date {value[:80]!r} is not a possible date{reason}", where=f"line {line}", fix=DATE_FIX
+    )
 
 
 def read_txt(path: Path, **_) -> Iterator[dict]:
@@ -85,6 +95,9 @@ def split_header(raw: str, *, path) -> tuple[dict, str]:
             published = try_parse_date(inline["value"])
             if not isinstance(published, str):
                 return {**fields, "published": published}, body[inline.end() :]
+            if _DATE_SHAPED.fullmatch(inline["value"]):
+                line = raw[: len(raw) - len(body)].count("\n") + body[: inline.start("value")].count("\n") + 1
+                raise _impossible_date(path, inline["value"], published, line=line)
     return fields, body
 
 
@@ -107,6 +120,8 @@ def _header_lines(raw: str, *, path) -> tuple[dict, str]:
                     raise InputError(
                         path, f"cannot read the date {match['value'][:80]!r}", where=f"line {index + 1}", fix=DATE_FIX
                     )
+                if _DATE_SHAPED.fullmatch(match["value"]):  # a line "date 2023-13-45": an impossible header date
+                    raise _impossible_date(path, match["value"], value, line=index + 1)
                 break  # "Date night ideas ...": body text, not a header
         elif field == "url" and not match["colon"] and not re.match(r"(?:https?://|www\.)", match["value"]):
             break
