@@ -58,7 +58,7 @@ class _SummaryLine:
                 yield item
                 self.n += 1
         except BaseException:
-            self._closed = True  # a failed step prints its error, not a summary
+            self.abandon()
             raise
         self.close()
 
@@ -79,6 +79,10 @@ class _SummaryLine:
 
     def set_description(self, *_args, **_kwargs) -> None:
         """Accepted for tqdm compatibility; nothing to redraw."""
+
+    def abandon(self) -> None:
+        """Close without the summary line (the step failed; its error is what the log needs)."""
+        self._closed = True
 
     def close(self) -> None:
         if self._closed:

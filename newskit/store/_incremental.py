@@ -303,10 +303,13 @@ def _extract_to_parquet(
                 errors=errors,
             ):
                 run.commit(chunk_records, chunk_result)
+        except BaseException:
+            getattr(bar, "abandon", bar.close)()  # a failed run prints its error, not a summary line
+            raise
         finally:
             if runner is not engine:  # an Engine passed in stays up for the caller's next run
                 runner.close()
-            bar.close()
+        bar.close()
         run.finish(keep_missing=keep_missing, inputs=inputs, columns=columns, tables=tables and wanted_tables)
     result.seconds = time.perf_counter() - started
     return result
