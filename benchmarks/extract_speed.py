@@ -58,14 +58,19 @@ def main() -> None:
             extract_chunk(records, batch_size=args.batch_size, errors="skip")
 
     best = {"bare spaCy nlp.pipe": float("inf"), newskit_name: float("inf")}
+    # CPU seconds of this process too: on a machine whose cores other jobs share, wall time
+    # measures the share of CPU each run got; CPU time measures the work.
+    cpu = dict.fromkeys(best, float("inf"))
     for _ in range(args.repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for _doc in nlp.pipe(texts, batch_size=args.batch_size):
             pass
         best["bare spaCy nlp.pipe"] = min(best["bare spaCy nlp.pipe"], time.perf_counter() - started)
-        started = time.perf_counter()
+        cpu["bare spaCy nlp.pipe"] = min(cpu["bare spaCy nlp.pipe"], time.process_time() - cpu_started)
+        started, cpu_started = time.perf_counter(), time.process_time()
         run_newskit()
         best[newskit_name] = min(best[newskit_name], time.perf_counter() - started)
+        cpu[newskit_name] = min(cpu[newskit_name], time.process_time() - cpu_started)
 
     bare = n_words / best["bare spaCy nlp.pipe"]
     rows = [
@@ -76,14 +81,19 @@ def main() -> None:
             "seconds": seconds,
             "words/s": n_words / seconds,
             "x bare spaCy": (n_words / seconds) / bare,
+            "CPU s": cpu[name],
+            "x bare spaCy (CPU)": cpu["bare spaCy nlp.pipe"] / cpu[name],
         }
         for name, seconds in best.items()
     ]
     print(f"# extract_speed: {source}; pipeline {model_version(nlp)}; best of {args.repeat}")
     print(machine_note())
-    print_table(rows, ["run", "texts", "words", "seconds", "words/s", "x bare spaCy"])
-    ratio = rows[1]["x bare spaCy"]
-    print(f"newskit / bare spaCy = {ratio:.2f} (target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'})")
+    print_table(rows, ["run", "texts", "words", "seconds", "words/s", "x bare spaCy", "CPU s", "x bare spaCy (CPU)"])
+    ratio, cpu_ratio = rows[1]["x bare spaCy"], rows[1]["x bare spaCy (CPU)"]
+    print(
+        f"newskit / bare spaCy = {ratio:.2f} wall, {cpu_ratio:.2f} CPU "
+        f"(target >= {TARGET}: {'met' if ratio >= TARGET else 'NOT met'} on wall time)"
+    )
 
 
 if __name__ == "__main__":

@@ -89,4 +89,5 @@ def _missing(value) -> bool:
 
 
 def _has_paths(value) -> bool:
-    return value is not None and not isinstance(value, str) and len(value) > 0
+    # A list (or array) with an entry; None, NaN from a DataFrame column or a bare string are not.
+    return hasattr(value, "__len__") and not isinstance(value, str) and len(value) > 0
