@@ -438,7 +438,7 @@ def test_hostile_article_runs_no_script_in_a_browser(hostile_report, tmp_path):
 
 @pytest.mark.slow
 def test_failing_notebook_raises_notebook_error_after_writing_it(hostile_report, tmp_path):
-    store = hostile_report / "facts"
+    store = json.loads((hostile_report / "report.json").read_text(encoding="utf-8"))["store"]
     with pytest.raises(NotebookError) as caught:
         report.run_report(
             store, tmp_path / "out", notebooks=["timeline"], parameters={"entities": "Nobody Atall"}, progress=False
@@ -453,7 +453,8 @@ def test_failing_notebook_raises_notebook_error_after_writing_it(hostile_report,
     assert (tmp_path / "out" / "timeline.ipynb").is_file()  # the partial notebook is kept
     assert (tmp_path / "out" / "timeline.html").is_file()
     assert "failed" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert not (tmp_path / "out" / "facts").exists()  # the store given as input was reused
+    assert not (tmp_path / ".newskit-store").exists()  # the store given as input was reused, no other made
+    assert json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["store"] == store
 
 
 # ---------------------------------------------------------------------------- what figures show
