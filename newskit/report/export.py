@@ -13,8 +13,6 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from nbconvert.preprocessors import ExtractOutputPreprocessor, Preprocessor
-
 from .display import escape, visible_controls
 
 __all__ = ["CSP", "extract_figures", "render_html", "write_index"]
@@ -106,29 +104,42 @@ def _visible(value):
     return value
 
 
-class SafeOutputsPreprocessor(Preprocessor):
-    """Drop stderr outputs and make bidirectional controls visible in every output and Markdown cell."""
+def _safe_outputs(cell, resources, index):
+    """Drop stderr outputs and make bidirectional controls visible in every output and Markdown cell.
 
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "markdown":
-            cell.source = visible_controls(cell.source)
-        if cell.cell_type != "code":
-            return cell, resources
-        kept = []
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                if output.get("name") == "stderr":
-                    continue
-                output["text"] = _visible(output.get("text", ""))
-            for mime, value in output.get("data", {}).items():
-                if mime.startswith("text/"):
-                    output["data"][mime] = _visible(value)
-            if output.get("output_type") == "error":
-                output["evalue"] = _visible(output.get("evalue", ""))
-                output["traceback"] = _visible(output.get("traceback", []))
-            kept.append(output)
-        cell.outputs = kept
+    The ``preprocess_cell`` of an nbconvert preprocessor (see :func:`_safe_outputs_preprocessor`).
+    """
+    if cell.cell_type == "markdown":
+        cell.source = visible_controls(cell.source)
+    if cell.cell_type != "code":
         return cell, resources
+    kept = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream":
+            if output.get("name") == "stderr":
+                continue
+            output["text"] = _visible(output.get("text", ""))
+        for mime, value in output.get("data", {}).items():
+            if mime.startswith("text/"):
+                output["data"][mime] = _visible(value)
+        if output.get("output_type") == "error":
+            output["evalue"] = _visible(output.get("evalue", ""))
+            output["traceback"] = _visible(output.get("traceback", []))
+        kept.append(output)
+    cell.outputs = kept
+    return cell, resources
+
+
+def _safe_outputs_preprocessor():
+    # nbconvert is imported here, not at module level: the notebooks import newskit.report, and
+    # nbconvert's import (seconds on a busy machine) would slow every kernel's start.
+    from nbconvert.preprocessors import Preprocessor
+
+    class SafeOutputsPreprocessor(Preprocessor):
+        def preprocess_cell(self, cell, resources, index):
+            return _safe_outputs(cell, resources, index)
+
+    return SafeOutputsPreprocessor()
 
 
 def render_html(notebook, html_path, *, with_code: bool = False) -> Path:
@@ -155,7 +166,7 @@ def render_html(notebook, html_path, *, with_code: bool = False) -> Path:
         embed_images=True,
         filters={"clean_html": _clean_html},
     )
-    exporter.register_preprocessor(SafeOutputsPreprocessor(), enabled=True)
+    exporter.register_preprocessor(_safe_outputs_preprocessor(), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": f"newskit {Path(notebook).stem} report"}})
     path = Path(html_path)
     path.write_text(body, encoding="utf-8")
@@ -179,6 +190,7 @@ def extract_figures(notebook, directory, prefix: str) -> list[tuple[Path, dict]]
         ``"newskit"`` display metadata (empty for a PNG shown some other way).
     """
     import nbformat
+    from nbconvert.preprocessors import ExtractOutputPreprocessor
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

@@ -80,6 +80,12 @@ NOTEBOOK_PARAMETERS: dict[str, dict[str, tuple[str, object, str]]] = {
         ),
         "interactive": _INTERACTIVE,
     },
+    # story.ipynb comes from the charts work; its parameters cell must say exactly this (a test checks).
+    "story": {
+        "input": _INPUT,
+        "story": ("str", "", "story id or words of its label; empty for the top story"),
+        "interactive": _INTERACTIVE,
+    },
 }
 
 DATE_FIX = "write a year (2018), a month (2018-03) or a day (2018-03-04), or leave it empty for no bound"
