@@ -353,6 +353,30 @@ def _stepper(total: int, progress: bool):
     return bar, step
 
 
+def _plan(input, out, *, notebooks, parameters, store, errors, overwrite) -> tuple[Path, Path, Path, dict]:
+    """Check everything :func:`run_report` is given, before any work: input, notebooks, parameters, out, store.
+
+    Returns:
+        The input path, the output folder (placeholders filled in), the store, and
+        each selected notebook's parameters (in run order).
+    """
+    input_path = validate_parameters(input=input)["input"]
+    if errors not in ERROR_MODES:
+        raise ParameterError("errors", errors, "is not an error mode", fix=f"use {' | '.join(ERROR_MODES)}")
+    selected = list(notebooks or NOTEBOOKS)
+    unknown = [n for n in selected if n not in available_notebooks()]
+    if unknown:
+        raise ParameterError("notebooks", ",".join(unknown), "unknown notebook", fix=f"use {', '.join(NOTEBOOKS)}")
+    per_notebook = _check_parameters(selected, dict(parameters or {}), notebooks_dir())
+    out = format_out(out).absolute()
+    _check_out(out, overwrite=overwrite)
+    if is_store(input_path):
+        store = input_path
+    else:
+        store = Path(store).absolute() if store is not None else default_store(input_path, out)
+    return input_path, out, store, per_notebook
+
+
 def run_report(
     input,
     out,
@@ -396,21 +420,10 @@ def run_report(
             partial notebook, its HTML, report.json and the index were written.
     """
     started = dt.datetime.now(dt.UTC)
-    input_path = validate_parameters(input=input)["input"]
-    if errors not in ERROR_MODES:
-        raise ParameterError("errors", errors, "is not an error mode", fix=f"use {' | '.join(ERROR_MODES)}")
-    selected = list(notebooks or NOTEBOOKS)
-    unknown = [n for n in selected if n not in available_notebooks()]
-    if unknown:
-        raise ParameterError("notebooks", ",".join(unknown), "unknown notebook", fix=f"use {', '.join(NOTEBOOKS)}")
-    source_dir = notebooks_dir()
-    per_notebook = _check_parameters(selected, dict(parameters or {}), source_dir)
-    out = format_out(out).absolute()
-    _check_out(out, overwrite=overwrite)
-    if is_store(input_path):
-        store = input_path
-    else:
-        store = Path(store).absolute() if store is not None else default_store(input_path, out)
+    input_path, out, store, per_notebook = _plan(
+        input, out, notebooks=notebooks, parameters=parameters, store=store, errors=errors, overwrite=overwrite
+    )
+    selected, source_dir = list(per_notebook), notebooks_dir()
     work = out.with_name(f".{out.name}.partial-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     (work / "figures").mkdir(parents=True)
