@@ -83,7 +83,11 @@ NOTEBOOK_PARAMETERS: dict[str, dict[str, tuple[str, object, str]]] = {
     # story.ipynb comes from the charts work; its parameters cell must say exactly this (a test checks).
     "story": {
         "input": _INPUT,
-        "story": ("str", "", "story id or words of its label; empty for the top story"),
+        "story": (
+            "str",
+            "",
+            "story id (or its first characters) or words of its label; empty for the story most outlets report",
+        ),
         "interactive": _INTERACTIVE,
     },
 }
