@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	@touch $@
 
 report: $(STAMP)
-	$(VENV)/bin/newskit report $(INPUT) --out $(OUT)
+	$(VENV)/bin/newskit report $(INPUT) --out $(OUT) --overwrite
 
 test: $(STAMP)
 	$(PY) -m pytest

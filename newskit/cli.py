@@ -123,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebook parameter, e.g. -p start 2024-01-01",
     )
     report.add_argument("--with-code", action="store_true", help="show code cells in the HTML")
+    report.add_argument(
+        "--store",
+        metavar="DIR",
+        help="facts store to extract into and reuse across runs (default: .newskit-store/ next to the --out folder)",
+    )
+    report.add_argument(
+        "--errors",
+        choices=ERROR_MODES,
+        default="warn",
+        help="bad input: skip it, write the report and list it in index.html and on stderr (warn, default), "
+        "list it in index.html only (skip), or stop (raise)",
+    )
+    report.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     report.set_defaults(run=_cmd_report)
 
     evaluate = sub.add_parser("eval", help="score extraction against annotated gold (P/R/F1)")
@@ -198,6 +211,9 @@ def _cmd_report(args) -> int:
         parameters=dict(args.parameters),
         with_code=args.with_code,
         progress=True,
+        store=args.store,
+        errors=args.errors,
+        overwrite=args.overwrite,
     )
     print(f"report written: {index}")
     return 0

@@ -64,6 +64,11 @@ class ParameterError(NewskitError, ValueError):
             message += f"; {fix}"
         super().__init__(message)
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython (a notebook cell, papermill's error) shows these lines instead of the traceback:
+        # a bad parameter is the user's to fix, and the one line says how.
+        return [f"{type(self).__name__}: {self}"]
+
 
 class ModelNotFoundError(NewskitError):
     """No spaCy English pipeline could be loaded."""

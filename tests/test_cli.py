@@ -128,3 +128,35 @@ def test_progress_in_a_log_is_one_summary_line_per_step(tmp_path):
         line for line in text.splitlines() if line.startswith("extract: 1 article in ")
     ]
     assert len([line for line in text.splitlines() if line.startswith("extract: ")]) == 1
+
+
+def test_report_options_for_scheduled_runs():
+    args = build_parser().parse_args(["report", "in", "--out", "reports/{date}"])
+    assert (args.errors, args.store, args.overwrite) == ("warn", None, False)  # warn: a nightly run is not stopped
+    args = build_parser().parse_args(
+        ["report", "in", "--out", "o", "--store", "st", "--errors", "raise", "--overwrite"]
+    )
+    assert (args.errors, args.store, args.overwrite) == ("raise", "st", True)
+
+
+def test_report_errors_raise_stops_at_the_bad_file_and_writes_nothing(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a-notes.xyz").write_text("not an article", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("Talks opened in Tarnholm on Monday.", encoding="utf-8")
+    out = tmp_path / "reports" / "today"
+    code = main(["report", str(tmp_path / "in"), "--out", str(out), "--errors", "raise", "--notebooks", "article"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err[-1].startswith("newskit report: error: ") and "a-notes.xyz" in err[-1] and "unknown file type" in err[-1]
+    assert not out.exists() and not list(out.parent.glob(".today.partial-*"))
+
+
+def test_report_refuses_an_existing_out_folder(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("old", encoding="utf-8")
+    code = main(["report", str(tmp_path), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "already exists and is not empty" in err and "--overwrite" in err
+    assert (out / "index.html").read_text(encoding="utf-8") == "old"

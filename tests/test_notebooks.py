@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from newskit import report
@@ -24,15 +25,19 @@ def _notebook(name: str):
 
 
 def _figures(path: Path) -> dict[str, dict]:
-    """Figure name → what it shows (the metadata ``report.show_figure`` attaches)."""
+    """Figure name → what it shows (the ``"newskit"`` display metadata ``report.show_figure`` attaches)."""
     nb = nbformat.read(path, as_version=4)
     found = {}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("image/png", {})
-            if "newskit_figure" in meta:
-                found[meta["newskit_figure"]] = meta
+            meta = output.get("metadata", {}).get("newskit")
+            if meta:
+                found[meta["name"]] = meta
     return found
+
+
+def _manifest(out: Path) -> dict:
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name", report.NOTEBOOKS)
@@ -80,10 +85,36 @@ def test_help_notebook_matches_documented_parameters(name):
 # ---------------------------------------------------------------------------- executed headless
 
 
+_KINDS = {"bar", "dot", "timeline", "line", "heatmap", "image", "step", "table", ""}
+
+
+def _check_figure(info: dict, out: Path) -> None:
+    """A figure entry of report.json: complete, consistent with its PNG, ranges ordered."""
+    assert isinstance(info["title"], str) and info["title"], info
+    assert info["kind"] in _KINDS or isinstance(info["kind"], str), info
+    assert isinstance(info["n_drawn"], int) and info["n_drawn"] >= 0, info
+    assert info["n_hidden"] is None or (isinstance(info["n_hidden"], int) and info["n_hidden"] >= 0), info
+    assert isinstance(info["series"], dict)
+    assert (out / info["file"]).is_file()
+    for axes in info["axes"]:
+        for key in ("x", "y"):
+            lo, hi = axes[key]
+            assert type(lo) is type(hi), axes  # both dates (ISO strings) or both numbers
+            if isinstance(lo, str):
+                assert pd.Timestamp(lo) <= pd.Timestamp(hi), axes
+
+
 def _check_report(out: Path, *, group_by: str = "source"):
     """Assertions every report run must pass; returns the facts the notebooks read."""
-    facts = read_facts(out / "facts")
+    manifest = _manifest(out)
+    facts = read_facts(manifest["store"])
+    assert not Path(manifest["store"]).is_relative_to(out)  # the store is reused across runs, not per folder
+    assert manifest["articles"] == len(facts.articles)
+    assert list(manifest["notebooks"]) == list(report.NOTEBOOKS)
     for name in report.NOTEBOOKS:
+        run = manifest["notebooks"][name]
+        assert run["error"] is None, run["error"]
+        assert run["parameters"]["interactive"] is False
         nb = nbformat.read(out / f"{name}.ipynb", as_version=4)
         errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert errors == [], f"{name}: {errors}"
@@ -96,32 +127,21 @@ def _check_report(out: Path, *, group_by: str = "source"):
         assert widget_outputs == []  # headless: plain figures and tables only
         html = (out / f"{name}.html").read_text(encoding="utf-8")
         assert "<script" not in html
-        assert html.count('src="data:image/png;base64,') == len(_figures(out / f"{name}.ipynb"))
-    figures = {p.name for p in (out / "figures").glob("*.png")}
-    assert {"timeline-timeline.png", "article-entities.png", "compare-mentions.png", "compare-tone.png"} <= figures
+        if name in ("article", "timeline", "compare"):
+            assert run["figures"], f"{name} shows no figure"
+        assert html.count('src="data:image/png;base64,') == len(run["figures"])
+        assert [f["name"] for f in run["figures"]] == list(_figures(out / f"{name}.ipynb"))
+        for info in run["figures"]:
+            _check_figure(info, out)
+    figures = {p.relative_to(out).as_posix() for p in (out / "figures").glob("*.png")}
+    assert figures == {f["file"] for run in manifest["notebooks"].values() for f in run["figures"]}
     index = (out / "index.html").read_text(encoding="utf-8")
     for name in report.NOTEBOOKS:
         assert f'href="{name}.html"' in index and f'href="{name}.ipynb"' in index
     assert "interactive = False" in index
-    # the timeline draws every dated event once, as a point or a bar (or counts them when there are many)
-    timeline = _figures(out / "timeline.ipynb")["timeline"]
-    dated = facts.events[facts.events["date_start"].notna() | facts.events["date_end"].notna()]
-    if dated.empty:
-        assert timeline["message"] == "no events found"
-    elif len(dated) <= 300:
-        assert timeline["points"] + timeline["bars"] == len(dated)
-        assert timeline["title"] == f"Events over time ({len(dated)} event{'s' if len(dated) != 1 else ''})"
-    compare = _figures(out / "compare.ipynb")
-    assert compare["mentions"]["title"] == f"Mentions per entity and {group_by}"
-    assert compare["mentions"]["xlabel"] == {"source": "source (outlet)", "month": "month of publication"}[group_by]
-    assert compare["tone"]["ylabel"].startswith("mean tone")
-    assert compare["tone"]["lines"] == min(facts.articles["source"].fillna("(no source)").nunique(), 8)
-    article = _figures(out / "article.ipynb")
-    first = facts.articles["article_id"].iloc[0]
-    n_entities = facts.mentions.loc[facts.mentions["article_id"] == first, ["name", "label"]].drop_duplicates().shape[0]
-    assert article["entities"]["bars"] == min(n_entities, 15)
-    n_quantities = int(facts.quantities.loc[facts.quantities["article_id"] == first, "value"].notna().sum())
-    assert article["quantities"]["points"] == min(n_quantities, 25)
+    assert 'http-equiv="Content-Security-Policy"' in index
+    compare = {f["name"]: f for f in manifest["notebooks"]["compare"]["figures"]}
+    assert any(group_by in (a["xlabel"] + a["ylabel"] + f["title"]) for f in compare.values() for a in f["axes"])
     return facts
 
 
@@ -137,8 +157,13 @@ def test_report_on_demo_data(demo_report):
     assert re.fullmatch(r"report-\d{4}-\d{2}-\d{2}", demo_report.name)
     facts = _check_report(demo_report)
     assert len(facts.articles) == 10
-    article = _figures(demo_report / "article.ipynb")
-    assert set(article) == {"entities", "timeline", "quotes", "quantities", "casualties"}
+    timeline = {f["name"]: f for f in _manifest(demo_report)["notebooks"]["timeline"]["figures"]}
+    dated = facts.events.dropna(subset=["date_start"])["date_start"]
+    for info in timeline.values():  # a date axis of the timeline notebook covers some of the events
+        for axes in info["axes"]:
+            if isinstance(axes["x"][0], str) and len(dated):
+                lo, hi = map(pd.Timestamp, axes["x"])
+                assert ((dated >= lo) & (dated <= hi)).any(), (info["name"], axes["x"])
 
 
 @pytest.mark.slow
@@ -172,7 +197,7 @@ def test_interactive_run_shows_widgets_and_does_not_hang(demo_report, tmp_path):
         kernel_name=report.KERNEL,
         progress_bar=False,
         execution_timeout=120,
-        parameters={"input": str(demo_report / "facts"), "interactive": True, "kinds": ["statement"]},
+        parameters={"input": _manifest(demo_report)["store"], "interactive": True, "kinds": ["statement"]},
     )
     nb = nbformat.read(out, as_version=4)
     widgets = [
@@ -182,4 +207,4 @@ def test_interactive_run_shows_widgets_and_does_not_hang(demo_report, tmp_path):
         if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
     assert len(widgets) == 1
-    assert _figures(out)["timeline"]["ylabel"] in {"", "lane"}
+    assert _figures(out)  # figures carry their "newskit" metadata when run interactively too

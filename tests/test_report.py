@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html.parser
+import json
 import re
 import shutil
 import subprocess
@@ -67,6 +68,50 @@ def test_parameters_are_normalised(tmp_path):
         "group_by": "month",
         "interactive": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "first", "last"),
+    [
+        ("2018", "2018", "2018-01-01", "2018-12-31 23:59:59.999999"),
+        ("2018-02", "2018-02", "2018-02-01", "2018-02-28 23:59:59.999999"),
+        ("March 2018", "4 March 2018", "2018-03-01", "2018-03-04 23:59:59.999999"),
+        ("13/04/2018", "2018-04-13", "2018-04-13", "2018-04-13 23:59:59.999999"),  # day > 12: not ambiguous
+        (2017, 2018, "2017-01-01", "2018-12-31 23:59:59.999999"),  # papermill -p end 2018 gives an int
+    ],
+)
+def test_dates_cover_the_whole_year_month_or_day(start, end, first, last):
+    params = report.validate_parameters(start=start, end=end)
+    assert params["start"] == pd.Timestamp(first)
+    assert params["end"] == pd.Timestamp(last)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("03/04/2018", "day and month order is ambiguous"),  # as the readers refuse it in articles
+        ("2018-13", "month 13 is not 1-12"),
+        ("9999", "outside the dates newskit holds"),
+    ],
+)
+def test_ambiguous_or_impossible_dates_are_refused(value, words):
+    with pytest.raises(ParameterError, match=re.escape(words)) as caught:
+        report.validate_parameters(end=value)
+    assert str(caught.value).startswith(f"parameter end={value!r}")
+
+
+def test_parameter_error_renders_as_one_line_in_ipython():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        result = shell.run_cell("from newskit import report\nreport.validate_parameters(end='03/04/2018')")
+        error = result.error_in_exec
+        assert isinstance(error, ParameterError)
+        lines = error._render_traceback_()
+        assert lines == [f"ParameterError: {error}"]
+    finally:
+        InteractiveShell.clear_instance()
 
 
 def test_input_may_be_a_glob_of_articles():
@@ -220,6 +265,18 @@ def test_tables_escape_article_text():
     assert "-0.25 (negative)" in card
 
 
+def test_bidirectional_controls_are_shown_not_obeyed():
+    rlo = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "evil\u202etxt.exe" reads as "evilexe.txt"
+    df = pd.DataFrame({"title": [f"invoice{rlo}fdp.exe"], "actors": [["A\u2066B\u2069"]]})
+    markup = report.table_html(df)
+    assert rlo not in markup and "\u2066" not in markup and "\u2069" not in markup
+    assert "invoice[U+202E]fdp.exe" in markup
+    assert "A[U+2066]B[U+2069]" in markup
+    card = report.article_card({"title": f"x{rlo}y", "source": "\u202aS\u202c"})
+    assert "x[U+202E]y" in card and "[U+202A]S[U+202C]" in card
+    assert not report.BIDI_CONTROLS.search(card)
+
+
 def test_out_placeholders():
     out = report.format_out("reports/{date}/run-{time}")
     assert re.fullmatch(r"reports/\d{4}-\d{2}-\d{2}/run-\d{6}", out.as_posix())
@@ -237,6 +294,51 @@ def test_run_report_rejects_bad_parameters_before_running(tmp_path):
             FIXTURES, tmp_path / "out", notebooks=["timeline"], parameters={"start": "yesterday-ish"}, progress=False
         )
     assert not (tmp_path / "out").exists()  # nothing was written
+
+
+def test_an_existing_report_folder_is_never_overwritten_silently(tmp_path):
+    out = tmp_path / "reports" / "2024-01-01"
+    out.mkdir(parents=True)
+    (out / "index.html").write_text("yesterday's report", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"parameter out=.*already exists and is not empty.*--overwrite"):
+        report.run_report(FIXTURES, out, notebooks=["article"], progress=False)
+    assert (out / "index.html").read_text(encoding="utf-8") == "yesterday's report"
+    assert not (tmp_path / "reports" / ".newskit-store").exists()  # refused before any extraction
+
+
+def test_default_store_is_beside_the_dated_folders_not_inside(tmp_path):
+    a = report.default_store(tmp_path / "feeds", report.format_out(tmp_path / "reports" / "{date}"))
+    b = report.default_store(tmp_path / "feeds", tmp_path / "reports" / "1999-01-01")
+    assert a == b  # every dated run of one input reuses one store
+    assert a.parent == tmp_path / "reports" / ".newskit-store"
+    assert report.default_store(tmp_path / "other", tmp_path / "reports" / "x") != a  # one per input
+
+
+def test_report_folders_and_stores_inside_the_input_are_not_read(tmp_path):
+    root = tmp_path / "in"
+    (root / "2024").mkdir(parents=True)
+    (root / "2024" / "a.txt").write_text("A.", encoding="utf-8")
+    (root / "b.txt").write_text("B.", encoding="utf-8")
+    (root / "README.md").write_text("docs", encoding="utf-8")
+    old = root / "reports" / "2024-01-01"
+    old.mkdir(parents=True)
+    (old / report.REPORT_MARKER).write_text("", encoding="utf-8")
+    (old / "article.html").write_text("<p>a report</p>", encoding="utf-8")
+    (root / "reports" / "notes.txt").write_text("C.", encoding="utf-8")
+    store = root / "facts"
+    store.mkdir()
+    (store / "manifest.json").write_text("{}", encoding="utf-8")
+    assert report.report_inputs(root / "2024") == [root / "2024"]  # nothing to leave out: the folder itself
+    assert report.report_inputs(root) == [root / "b.txt", root / "2024", root / "reports" / "notes.txt"]
+    assert report.report_inputs(root, exclude=[root / "2024"]) == [root / "b.txt", root / "reports" / "notes.txt"]
+
+
+def test_story_notebook_runs_when_present(tmp_path):
+    for name in ("article", "timeline", "compare"):
+        (tmp_path / f"{name}.ipynb").write_text("{}", encoding="utf-8")
+    assert report.available_notebooks(tmp_path) == ("article", "timeline", "compare")
+    (tmp_path / "story.ipynb").write_text("{}", encoding="utf-8")
+    assert report.available_notebooks(tmp_path) == ("article", "timeline", "compare", "story")
 
 
 # ---------------------------------------------------------------------------- a hostile article
@@ -336,7 +438,7 @@ def test_hostile_article_runs_no_script_in_a_browser(hostile_report, tmp_path):
 
 @pytest.mark.slow
 def test_failing_notebook_raises_notebook_error_after_writing_it(hostile_report, tmp_path):
-    store = hostile_report / "facts"
+    store = json.loads((hostile_report / "report.json").read_text(encoding="utf-8"))["store"]
     with pytest.raises(NotebookError) as caught:
         report.run_report(
             store, tmp_path / "out", notebooks=["timeline"], parameters={"entities": "Nobody Atall"}, progress=False
@@ -351,4 +453,125 @@ def test_failing_notebook_raises_notebook_error_after_writing_it(hostile_report,
     assert (tmp_path / "out" / "timeline.ipynb").is_file()  # the partial notebook is kept
     assert (tmp_path / "out" / "timeline.html").is_file()
     assert "failed" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert not (tmp_path / "out" / "facts").exists()  # the store given as input was reused
+    assert not (tmp_path / ".newskit-store").exists()  # the store given as input was reused, no other made
+    assert json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["store"] == store
+
+
+# ---------------------------------------------------------------------------- what figures show
+
+
+def test_figure_info_reads_axis_ranges_and_keeps_the_plot_info(monkeypatch):
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.plot([pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-01")], [1, 5])
+    ax.set_xlim(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-01"))
+    ax.set_ylim(0, 10)
+    fig.newskit_info = {"title": "Tone", "kind": "line", "n_drawn": 1, "n_hidden": 2, "series": {}}
+    info = report.figure_info(fig, "tone")
+    assert info["name"] == "tone" and info["title"] == "Tone" and info["kind"] == "line"
+    assert (info["n_drawn"], info["n_hidden"]) == (1, 2)
+    assert info["axes"][0]["x"] == ["2024-01-01T00:00:00", "2024-03-01T00:00:00"]
+    assert info["axes"][0]["y"] == [0.0, 10.0]
+
+    shown = []
+    monkeypatch.setattr(sys.modules["newskit.report.display"], "_display", lambda obj, **kw: shown.append((obj, kw)))
+    report.show_figure(fig, "tone")
+    data, kwargs = shown[0]
+    assert data["image/png"]  # base64 PNG
+    assert kwargs["metadata"]["newskit"] == info
+
+
+def test_figure_info_without_plot_info_reads_bars_from_the_axes():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.barh(["killed", "injured"], [3, 12], label="Dravik attack")
+    ax.set_title("Casualties")
+    info = report.figure_info(fig, "casualties")
+    assert info["title"] == "Casualties" and info["kind"] == "bar"
+    assert info["n_drawn"] == 2 and info["n_hidden"] is None
+    assert info["series"] == {"Dravik attack": {"killed": 3.0, "injured": 12.0}}
+    assert info["axes"][0]["x"][1] >= 12
+
+
+# ---------------------------------------------------------------------------- scheduled runs
+
+DREDGING = Path(__file__).resolve().parents[1] / "data" / "demo" / "2024-01-15-marovel-herald-dredging.txt"
+
+
+@pytest.mark.slow
+def test_bad_parameter_is_one_line_through_plain_papermill(tmp_path):
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as caught:
+        papermill.execute_notebook(
+            str(report.notebooks_dir() / "timeline.ipynb"),
+            str(tmp_path / "timeline.ipynb"),
+            kernel_name=report.KERNEL,
+            progress_bar=False,
+            execution_timeout=120,
+            parameters={"input": str(FIXTURES), "end": "03/04/2018"},
+        )
+    error = caught.value
+    assert error.ename == "ParameterError"
+    assert "parameter end='03/04/2018': is not a date (day and month order is ambiguous)" in error.evalue
+    assert error.traceback == [f"ParameterError: {error.evalue}"]  # one line, not a 50-line traceback
+    nb = nbformat.read(tmp_path / "timeline.ipynb", as_version=4)
+    outputs = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert [len(o["traceback"]) for o in outputs] == [1]
+
+
+@pytest.fixture(scope="module")
+def feed_dir(tmp_path_factory) -> Path:
+    """A folder of articles as a nightly job meets it: a good one, one with a bidi override, a stray file."""
+    if not DREDGING.is_file():
+        pytest.skip("data/demo is absent")
+    root = tmp_path_factory.mktemp("nightly") / "in"
+    root.mkdir()
+    shutil.copy(DREDGING, root / "dredging.txt")
+    (root / "bidi.txt").write_text(
+        "title: Leaked invoice\u202egnp.exe circulates\ndate: 2024-02-01\nsource: Wire\n\n"
+        "MAROVEL, Lorvania — Police said two people were injured in Marovel on Monday.\n",
+        encoding="utf-8",
+    )
+    (root / "notes.xyz").write_text("not an article", encoding="utf-8")
+    return root
+
+
+@pytest.mark.slow
+def test_scheduled_runs_reuse_one_store_and_never_read_their_own_reports(feed_dir, capsys):
+    out = feed_dir / "reports" / "{date}"  # written INSIDE the input, as a careless cron line would
+    first = report.run_report(feed_dir, out, notebooks=["article"], parameters={"article": "bidi.txt"})
+    err = capsys.readouterr().err
+    assert "2 extracted" in err
+    assert re.search(r"skipped \S*notes\.xyz: unknown file type \.xyz", err)  # warn: listed on stderr, no raise
+    manifest = json.loads((first / "report.json").read_text(encoding="utf-8"))
+    store = Path(manifest["store"])
+    assert store.parent == feed_dir / "reports" / ".newskit-store"  # beside the dated folders, not inside
+    assert manifest["articles"] == 2
+    assert [Path(s["path"]).name for s in manifest["skipped"]] == ["notes.xyz"]
+    index = (first / "index.html").read_text(encoding="utf-8")
+    assert f'<meta http-equiv="Content-Security-Policy" content="{report.CSP}">' in index
+    assert "Skipped inputs (1)" in index and "notes.xyz" in index
+    page = (first / "article.html").read_text(encoding="utf-8")
+    assert "Leaked invoice[U+202E]gnp.exe circulates" in page  # shown, not obeyed
+    assert not report.BIDI_CONTROLS.search(page) and not report.BIDI_CONTROLS.search(index)
+
+    # the next night: same store, nothing re-extracted, and the report folder is not read as articles
+    again = report.run_report(
+        feed_dir, first, notebooks=["article"], parameters={"article": "bidi.txt"}, overwrite=True
+    )
+    err = capsys.readouterr().err
+    assert again == first
+    assert "0 extracted" in err
+    manifest2 = json.loads((again / "report.json").read_text(encoding="utf-8"))
+    assert manifest2["store"] == manifest["store"]
+    assert manifest2["articles"] == 2
+    assert [Path(s["path"]).name for s in manifest2["skipped"]] == ["notes.xyz"]
+    assert manifest2["started"] >= manifest["started"]
+    assert not list((feed_dir / "reports").glob(".*.partial-*")) and not list((feed_dir / "reports").glob(".*.old-*"))
