@@ -78,7 +78,6 @@ _FIX_REBUILD = "re-run `newskit extract INPUT --out {dir}` to rebuild it, or cho
 # The Arrow conversion lives in newskit.schema (the bottom layer); re-exported here for old imports.
 from .schema import _arrow_type, arrow_schema, to_arrow, to_frame  # noqa: E402, F401
 
-
 # --------------------------------------------------------------------------- atomic files
 
 

@@ -22,8 +22,8 @@ import pandas as pd
 
 from .. import schema
 from .._progress import progress_bar
-from ..errors import InputError, ParameterError
 from ..articles import article_id_for, complete_article
+from ..errors import InputError, ParameterError
 from ._fields import FIELDS, check_columns
 from ._files import EXTENSIONS, expand, format_of
 from .csv_file import read_csv
