@@ -707,6 +707,7 @@ def extract_casualties(doc: Doc) -> list[dict]:
     """
     rows = []
     seen = set()
+    text = doc.text  # spaCy joins every token on each access: read once, or the cost grows with length squared
     for sentence, claim in _reconcile(_claims(doc)):
         start, end = _evidence(claim)
         key = (claim.outcome, claim.victim.i)
@@ -722,7 +723,7 @@ def extract_casualties(doc: Doc) -> list[dict]:
                 "high": claim.high,
                 "mod": claim.mod,
                 "outcome": claim.outcome,
-                "text": doc.text[start:end],
+                "text": text[start:end],
                 "start": start,
                 "end": end,
                 "sentence": sentence,
