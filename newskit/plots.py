@@ -1118,7 +1118,7 @@ def tone_over_time(
             y.append(v)
             previous = p
         ax.plot(x, y, marker="o", linestyle="-", color=colours[name], label=plain(name, limit=28), gid="tone-lines")
-        series[str(name)] = {str(p): float(v) for p, v in means.items()}
+        series[str(name)] = {_period_label(p): float(v) for p, v in means.items()}
         n_lines += 1
     ax.axhline(0, color="#888888", linewidth=0.8)
     ax.set_ylim(-1.05, 1.05)
@@ -1297,8 +1297,11 @@ def story_timeline(
         sources[headline], articles[headline] = row["n_sources"], row["n_articles"]
         if fmt.is_missing(begin):
             continue
-        if end < lo or begin > hi:
-            outliers.append({"date": fmt.date_span(begin, end), "label": headline})
+        if begin < lo or begin > hi:  # a stray start date (an address read as a year): start at the first report
+            outliers.append({"date": fmt.date(begin), "label": f"start of {name}"})
+            begin = row["first_published"] if not fmt.is_missing(row["first_published"]) else end
+        if end < lo or end > hi:
+            outliers.append({"date": fmt.date(end), "label": f"last report of {name}"})
         s_num = max(mdates.date2num(_clamp(begin)), x_left)
         e_num = min(mdates.date2num(_clamp(end)) + 1, x_right)
         if e_num > s_num:
@@ -1336,7 +1339,7 @@ def story_timeline(
     _date_axis(ax.xaxis)
     ax.grid(axis="x", color="#EEEEEE")
     note = f"; {len(outliers)} outside the axis (listed below)" if outliers else ""
-    ax.set_xlabel(f"bar: when it happened → last report; ◆ key events dated by when they happened{note}")
+    ax.set_xlabel(f"bar: from when it happened to its last report; ◆ key events, dated by when they happened{note}")
     shown = f"showing {len(top)} of {len(ranked)} stories"
     ax.set_title(f"{title} ({shown})")
     return _set_info(
@@ -1362,6 +1365,16 @@ def _period_of(span_days: float) -> tuple[str, str]:
     return "Y", "year"
 
 
+def _period_label(period: pd.Period) -> str:
+    """``2024-03-04`` for a day or a week (its first day), ``2024-03`` for a month, ``2024`` for a year."""
+    freq = period.freqstr[0]
+    if freq == "M":
+        return period.strftime("%Y-%m")
+    if freq in ("Y", "A"):
+        return period.strftime("%Y")
+    return period.start_time.strftime("%Y-%m-%d")
+
+
 def events_over_time(
     events: pd.DataFrame,
     *,
@@ -1370,7 +1383,8 @@ def events_over_time(
 ) -> Figure:
     """Stacked bars: events per day, week, month or year (chosen from the span), by kind.
 
-    Each event counts once, at the middle of its dates. Events known only by an open
+    Each event counts once (mentions sharing an ``event_id`` are one event), at the
+    middle of its dates. Events known only by an open
     bound (``before publication``) are counted in ``n_hidden`` but not drawn, as are
     those outside the bulk of the dates (listed in ``outliers``). With ``salient_only``
     reporting and cognitive events (``salient`` False) are left out; rows whose
@@ -1381,6 +1395,9 @@ def events_over_time(
     ev = events
     if salient_only:
         ev = ev[ev["salient"].fillna(True).astype(bool)]
+    # Mentions of one linked event (several outlets, several sentences) count once.
+    linked = ev["event_id"].notna()
+    ev = pd.concat([ev[~linked], ev[linked].drop_duplicates("event_id")]).sort_index(kind="stable")
     both = ev["date_start"].notna() & ev["date_end"].notna()
     n_open = int((~both & (ev["date_start"].notna() | ev["date_end"].notna())).sum())
     ev = ev[both]
@@ -1409,7 +1426,7 @@ def events_over_time(
         values = table[kind].to_numpy(dtype=float)
         ax.bar(x, values, width=width, bottom=bottom, color=colour, label=kind, align="edge", gid="count-bars")
         bottom += values
-        series[kind] = {str(p): int(v) for p, v in zip(index, values, strict=True) if v}
+        series[kind] = {_period_label(p): int(v) for p, v in zip(index, values, strict=True) if v}
     _date_axis(ax.xaxis)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     notes = []
@@ -1495,11 +1512,11 @@ def story_casualties(facts: Facts, *, top_n: int = 15, title: str = "Casualties 
                     gid="value-labels",
                 )
             series[measure] = {names.get(sid, str(sid)): v for sid, v in zip(part["story_id"], values, strict=True)}
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5 if ax is axes[0] else 3, integer=True))
         ax.xaxis.set_major_formatter(lambda v, _pos: fmt.compact(v))
         ax.margins(x=0.15)
         ax.grid(axis="x", color="#EEEEEE")
-        ax.legend(fontsize=8, loc="lower right", title="outcome")
+        ax.legend(fontsize=8, loc="best", title="outcome")
     axes[0].set_yticks(list(y_of.values()))
     axes[0].set_yticklabels([plain(names.get(sid, sid), limit=40) for sid in y_of], fontsize=8)
     axes[0].set_xlabel("people (reconciled figure; error bar: lowest–highest reported)")
@@ -1508,7 +1525,6 @@ def story_casualties(facts: Facts, *, top_n: int = 15, title: str = "Casualties 
     axes[0].set_ylabel("story")
     shown = f"showing {len(shown_ids)} of {len(stories)} stories with a toll"
     fig.suptitle(f"{title} ({shown})")
-    axes[0].set_title(title)
     return _set_info(fig, title=title, kind="bar", n_drawn=len(shown_ids), n_hidden=n_hidden, series=series)
 
 
