@@ -37,23 +37,43 @@ from .schema import EVENT_KINDS
 __all__ = [
     "EVENT_KINDS",
     "GROUP_BY",
+    "MAX_SPAN_YEARS",
     "OKABE_ITO",
     "OTHER_COLOUR",
+    "OTHER_MEASURES",
+    "TOLL_MEASURES",
     "article_groups",
     "casualties_by_group",
+    "date_window",
+    "disagreements",
     "empty_figure",
     "entity_mentions",
+    "events_over_time",
+    "figure_disagreement",
+    "figure_evolution",
     "figure_summary",
+    "find_story",
+    "key_figures",
     "mentions_heatmap",
+    "outliers_table",
     "palette",
     "plain",
     "quantity_disagreement",
     "quantity_values",
     "quotes_per_speaker",
+    "rank_events",
     "select_events",
+    "select_stories",
     "shared_quantities",
+    "story_articles",
+    "story_casualties",
+    "story_headline",
+    "story_timeline",
+    "story_tolls",
     "timeline",
     "tone_over_time",
+    "top_stories",
+    "with_articles",
 ]
 
 #: Okabe & Ito (2008) "Color Universal Design" palette, readable with every common colour-vision
@@ -364,6 +384,59 @@ def select_events(
     if kinds:
         keep &= events["kind"].isin(kinds).fillna(False).astype(bool)
     return events[keep].reset_index(drop=True)
+
+
+def rank_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Events by relevance, for tables: salient happenings first, then those more articles
+    report (mentions sharing an ``event_id``), then those dated by when they happened
+    (not only by publication or an open bound), then the most recent.
+
+    Returns:
+        The rows, reordered, index reset.
+    """
+    if events.empty:
+        return events.reset_index(drop=True)
+    ids = events["event_id"]
+    reach = ids.map(events.groupby("event_id")["article_id"].nunique()).astype("Float64").fillna(1)
+    dated = events["date_start"].notna() & events["date_end"].notna() & (events["dated_by"].fillna("") != "publication")
+    keys = pd.DataFrame(
+        {
+            "_salient": events["salient"].fillna(True).astype(bool).to_numpy(),
+            "_reach": reach.to_numpy(dtype=float),
+            "_dated": dated.to_numpy(),
+            "_date": events["date_start"].fillna(events["date_end"]).to_numpy(),
+        },
+        index=events.index,
+    )
+    order = keys.sort_values(
+        ["_salient", "_reach", "_dated", "_date"], ascending=False, na_position="last", kind="stable"
+    ).index
+    return events.loc[order].reset_index(drop=True)
+
+
+def select_stories(
+    stories: pd.DataFrame, *, start=None, end=None, entities: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The stories that overlap ``[start, end]`` and involve any of ``entities`` (actors or places).
+
+    A story spans from when it happened (``date_start``, else its first report) to its
+    last report; one with no date at all is kept only when no window is given.
+    """
+    begin = stories["date_start"].fillna(stories["first_published"])
+    finish = stories["last_published"].fillna(stories["date_end"]).fillna(begin)
+    keep = pd.Series(True, index=stories.index)
+    if start is not None:
+        keep &= finish.notna() & (finish >= pd.Timestamp(start))
+    if end is not None:
+        keep &= begin.notna() & (begin <= pd.Timestamp(end))
+    wanted = {name.casefold() for name in _norm(entities)}
+    if wanted:
+        involved = [
+            bool(wanted & {str(n).casefold() for n in _as_list(a) + _as_list(p)})
+            for a, p in zip(stories["actors"], stories["places"], strict=True)
+        ]
+        keep &= pd.Series(involved, index=stories.index, dtype=bool)
+    return stories[keep.astype(bool)].reset_index(drop=True)
 
 
 def article_groups(articles: pd.DataFrame, by: str = "source") -> pd.Series:
@@ -1671,7 +1744,9 @@ def figure_disagreement(
     return _set_info(fig, title=title, kind="dot", n_drawn=len(shown), n_hidden=len(rows) - len(shown), series=series)
 
 
-def figure_evolution(facts: Facts, story_id: str, *, top_n: int = 4, title: str = "How the figures evolved") -> Figure:
+def figure_evolution(
+    facts: Facts, story_id: str | None, *, top_n: int = 4, title: str = "How the figures evolved"
+) -> Figure:
     """Step charts, one panel per figure of a story: the value each outlet reported, report by report.
 
     The ``top_n`` figures with most reports are drawn; x is publication time, each
@@ -1679,7 +1754,9 @@ def figure_evolution(facts: Facts, story_id: str, *, top_n: int = 4, title: str 
 
     ``fig.newskit_info["series"]``: ``{figure: {outlet: latest value}}``.
     """
-    reports = facts.figure_reports[facts.figure_reports["story_id"] == story_id]
+    reports = facts.figure_reports
+    if story_id is not None:
+        reports = reports[reports["story_id"] == story_id]
     reports = reports[reports["value"].notna() & reports["published"].notna()]
     if reports.empty:
         return _set_info(empty_figure(title, "no figures reported for this story"), title=title, kind="line", n_drawn=0)
@@ -1728,9 +1805,14 @@ def figure_evolution(facts: Facts, story_id: str, *, top_n: int = 4, title: str 
     )
 
 
-def story_articles(facts: Facts, story_id: str, *, title: str = "Reports of the story") -> Figure:
-    """The story's articles side by side: one lane per outlet, one dot per article at its publication time."""
-    arts = facts.articles[facts.articles["story_id"] == story_id]
+def story_articles(
+    facts: Facts, story_id: str | None, *, max_labels: int = 30, title: str = "Reports of the story"
+) -> Figure:
+    """The story's articles side by side: one lane per outlet, one dot per article at its publication time.
+
+    ``story_id`` None draws every article (facts not linked into stories).
+    """
+    arts = facts.articles if story_id is None else facts.articles[facts.articles["story_id"] == story_id]
     dated = arts[arts["published"].notna()]
     if dated.empty:
         fig = empty_figure(title, "no dated articles in this story")
@@ -1742,7 +1824,8 @@ def story_articles(facts: Facts, story_id: str, *, title: str = "Reports of the 
     x = mdates.date2num(dated["published"].map(_clamp))
     ys = sources.map(lanes).to_numpy(dtype=float)
     ax.scatter(x, ys, s=50, color=OKABE_ITO[3], zorder=3, gid="event-points")
-    for xi, yi, t in zip(x, ys, dated["title"], strict=True):
+    labelled = len(dated) <= max_labels  # beyond, titles would pile up: the table under the chart lists them
+    for xi, yi, t in zip(x, ys, dated["title"], strict=True) if labelled else ():
         ax.annotate(
             plain(t, limit=36),
             (xi, yi),
