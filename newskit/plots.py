@@ -196,9 +196,9 @@ _NS_PER_DAY = 86_400 * 10**9
 #: Widest span an axis may have: beyond it the dates farther from the median are outliers.
 MAX_SPAN_YEARS = 250
 #: A date is an outlier when it lies this many times the inter-quartile range beyond the quartiles
-#: (at least :data:`MIN_FENCE_YEARS`), or outside the 2nd-98th percentile of 50 dates or more.
+#: (and at least :data:`MIN_FENCE_YEARS` beyond), or outside the 2nd-98th percentile of 50 dates or more.
 FENCE_IQR = 3.0
-MIN_FENCE_YEARS = 30
+MIN_FENCE_YEARS = 1
 
 
 def _clamp(ts) -> pd.Timestamp:
@@ -386,16 +386,16 @@ def select_events(
     return events[keep].reset_index(drop=True)
 
 
-def rank_events(events: pd.DataFrame) -> pd.DataFrame:
+def rank_events(events: pd.DataFrame, *, keep_index: bool = False) -> pd.DataFrame:
     """Events by relevance, for tables: salient happenings first, then those more articles
     report (mentions sharing an ``event_id``), then those dated by when they happened
     (not only by publication or an open bound), then the most recent.
 
     Returns:
-        The rows, reordered, index reset.
+        The rows, reordered, index reset (kept with ``keep_index``).
     """
     if events.empty:
-        return events.reset_index(drop=True)
+        return events if keep_index else events.reset_index(drop=True)
     ids = events["event_id"]
     reach = ids.map(events.groupby("event_id")["article_id"].nunique()).astype("Float64").fillna(1)
     dated = events["date_start"].notna() & events["date_end"].notna() & (events["dated_by"].fillna("") != "publication")
@@ -411,7 +411,7 @@ def rank_events(events: pd.DataFrame) -> pd.DataFrame:
     order = keys.sort_values(
         ["_salient", "_reach", "_dated", "_date"], ascending=False, na_position="last", kind="stable"
     ).index
-    return events.loc[order].reset_index(drop=True)
+    return events.loc[order].reset_index(drop=True) if not keep_index else events.loc[order]
 
 
 def select_stories(
@@ -550,7 +550,7 @@ def timeline(
     if dated.empty:
         fig = empty_figure(title, NO_EVENTS if not n_open else f"{NO_EVENTS} with a known date ({n_open} open-ended)")
         return _set_info(fig, title=title, kind="timeline", n_drawn=0, n_hidden=n_open)
-    lo, hi, _ = date_window(pd.concat([dated["date_start"], dated["date_end"]]))
+    lo, hi, _ = date_window(_midpoints(dated))  # one date per event: a decade-long bar counts once
     if start is not None:
         lo = _clamp(pd.Timestamp(start))
     if end is not None:
@@ -605,11 +605,14 @@ def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figur
     gap_days = 6 / px_per_day
     placed = []  # (lane index, row, start, end, label, kind: point|bar|open)
     lane_rows = []
+    overflow_rows = []  # (lane index, row, number of unlabelled events)
     for lane_index, (_, frame) in enumerate(lane_sets):
         rows_end: list[float] = []  # per row: the day number where it is free again
         overflow: list[tuple] = []
         spans = []
-        for _, row in frame.iterrows():
+        # When not every event can get a label, the most relevant ones get the labelled rows.
+        candidates = set(rank_events(frame, keep_index=True).index[: max_rows * 3])
+        for index, row in frame.iterrows():
             start_known, end_known = pd.notna(row["date_start"]), pd.notna(row["date_end"])
             if start_known and end_known:
                 s, e = max(row["date_start"], left), min(row["date_end"], open_right)
@@ -620,7 +623,10 @@ def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figur
             else:  # "after 2003": a stub starting at the bound
                 s = max(row["date_start"], left)
                 e, shape = max(min(s + stub - _DAY, open_right), s), "open"
-            spans.append((s, e, shape, row))
+            if index in candidates:
+                spans.append((s, e, shape, row))
+            else:
+                overflow.append((s, e, shape))
         spans.sort(key=lambda span: (span[0], span[1]))
         for s, e, shape, row in spans:
             label = _event_label(row)
@@ -638,6 +644,7 @@ def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figur
             placed.append((lane_index, row_index, s, e, label, shape))
         if overflow:
             placed.extend((lane_index, len(rows_end), s, e, "", shape) for s, e, shape in overflow)
+            overflow_rows.append((lane_index, len(rows_end), len(overflow)))
         lane_rows.append(max(len(rows_end) + (1 if overflow else 0), 1))
     # Lanes are stacked top to bottom; y grows upwards, so the first lane gets the highest rows.
     offsets, y = [], 0.0
@@ -694,6 +701,17 @@ def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figur
             )
             for patch in container.patches:
                 patch.set_gid("event-bars")
+    for lane_index, row_index, count in overflow_rows:
+        ax.annotate(
+            f"+{count} more, unlabelled (see the table)",
+            (0, offsets[lane_index] + lane_rows[lane_index] - 1 - row_index),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 7),
+            textcoords="offset points",
+            fontsize=7,
+            color="#555555",
+            gid="overflow-note",
+        )
     lane_names = [name for name, _ in lane_sets]
     ax.set_yticks([offsets[i] + (lane_rows[i] - 1) / 2 for i in range(len(lane_sets))])
     ax.set_yticklabels([plain(name, limit=24) for name in lane_names])

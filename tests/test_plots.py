@@ -220,18 +220,32 @@ def test_timeline_draws_points_for_days_and_bars_for_intervals(facts):
     fig = plots.timeline(facts.events)
     summary = plots.figure_summary(fig)
     assert summary["points"] == 3  # three events dated to a day
-    assert summary["bars"] == 3  # February, the 2000s, before 2003
-    assert summary["labels"] == 6  # the undated event is not drawn
-    assert summary["title"] == "Events over time (6 events)"
+    assert summary["bars"] == 1  # February; the 2000s are far from the rest, "before 2003" is open
+    assert summary["labels"] == 4  # the undated event is not drawn
+    assert summary["title"] == "Events over time (4 events)"
     assert summary["xlabel"].startswith("date")
     ax = fig.axes[0]
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+    assert not [p for p in ax.patches if p.get_hatch()]  # open bounds are counted, not drawn
+    info = fig.newskit_info
+    assert (info["kind"], info["n_drawn"], info["n_hidden"]) == ("timeline", 4, 2)
+    assert info["outliers"] == [{"date": "2000-01-01 – 2009-12-31", "label": "Clashes on the Serrin in the 2000s"}]
+    assert "1 known only as before/after a date (not drawn)" in summary["xlabel"]
+    # the axis spans 2024 only: the decade is listed, not drawn across twenty years
+    left, right = (mdates.num2date(x).date().isoformat() for x in ax.get_xlim())
+    assert left >= "2024-01-01" and right <= "2024-12-31"
+
+
+def test_timeline_draws_open_bounds_only_when_asked(facts):
+    fig = plots.timeline(facts.events, open_bounds=True, start="2000-01-01", end="2024-06-30")
+    ax = fig.axes[0]
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(hatched) == 1  # only "before 2003" is open-ended
     # the open bar is a short stub that ends with 2002
     assert mdates.num2date(hatched[0].get_x() + hatched[0].get_width()).date().isoformat() == "2003-01-01"
     renderer = _render(fig)
     assert 20 < hatched[0].get_window_extent(renderer).width < 0.05 * ax.get_window_extent(renderer).width
+    assert fig.newskit_info["n_drawn"] == 6
 
 
 def test_timeline_labels_do_not_collide_and_stay_inside(facts):
@@ -270,7 +284,8 @@ def test_timeline_lanes_per_entity_and_kind(facts):
     assert plots.figure_summary(fig)["points"] == 3
     fig = plots.timeline(facts.events, lane_by="kind", lanes=["violence", "agreement"])
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["violence", "agreement"]
-    assert plots.figure_summary(fig)["labels"] == 4
+    # the bridge attack and the ceasefire; the 2000s clashes are off the axis, "before 2003" is open
+    assert plots.figure_summary(fig)["labels"] == 2
 
 
 def test_select_events_window_entities_kinds(facts):
@@ -404,7 +419,10 @@ def test_tone_over_time_one_line_per_source(facts):
     assert summary["ylabel"].startswith("mean tone")
     assert ax.get_ylim() == (-1.05, 1.05)
     riverwatch = next(line for line in ax.get_lines() if line.get_label() == "Riverwatch News")
-    assert list(riverwatch.get_ydata()) == [-0.4, 0.3]
+    # March and May are weeks apart: the line breaks (NaN) instead of joining them
+    y = list(riverwatch.get_ydata())
+    assert y[0] == -0.4 and np.isnan(y[1]) and y[2] == 0.3
+    assert fig.newskit_info["series"]["Riverwatch News"] == {"2024-03-11": -0.4, "2024-05-20": 0.3}
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
 
 
