@@ -1778,6 +1778,12 @@ def figure_evolution(
     reports = reports[reports["value"].notna() & reports["published"].notna()]
     if reports.empty:
         return _set_info(empty_figure(title, "no figures reported for this story"), title=title, kind="line", n_drawn=0)
+    _, _, out = date_window(reports["published"])
+    outliers = [
+        {"date": fmt.date(d), "label": f"{plain(s, limit=30)}: {fmt.number(v)}"}
+        for d, s, v in zip(reports["published"][out], reports["source"][out], reports["value"][out], strict=True)
+    ]
+    reports = reports[~out.to_numpy()]
     counts = reports["figure_id"].value_counts()
     shown = list(counts.index[:top_n])
     figs = facts.figures.set_index("figure_id")
@@ -1819,7 +1825,13 @@ def figure_evolution(
     axes[-1].set_xlabel("publication time of the report")
     axes[0].set_title(f"{title} (showing {len(shown)} of {len(counts)} figures)")
     return _set_info(
-        fig, title=title, kind="line", n_drawn=len(shown), n_hidden=len(counts) - len(shown), series=series
+        fig,
+        title=title,
+        kind="line",
+        n_drawn=len(shown),
+        n_hidden=len(counts) - len(shown),
+        series=series,
+        outliers=outliers,
     )
 
 
@@ -1835,6 +1847,12 @@ def story_articles(
     if dated.empty:
         fig = empty_figure(title, "no dated articles in this story")
         return _set_info(fig, title=title, kind="timeline", n_drawn=0, n_hidden=len(arts))
+    _, _, out = date_window(dated["published"])
+    outliers = [
+        {"date": fmt.date(d), "label": plain(t, limit=60)}
+        for d, t in zip(dated["published"][out], dated["title"][out], strict=True)
+    ]
+    dated = dated[~out.to_numpy()]
     sources = dated["source"].astype("string").fillna("(no source)")
     order = list(sources.value_counts().index)
     lanes = dict(zip(order, range(len(order) - 1, -1, -1), strict=True))
@@ -1870,6 +1888,7 @@ def story_articles(
         n_drawn=len(dated),
         n_hidden=len(arts) - len(dated),
         series={"articles": {str(o): int(n) for o, n in sources.value_counts().items()}},
+        outliers=outliers,
     )
 
 
