@@ -13,6 +13,7 @@ ARTICLES = [
         "source": "Riverwatch News",
         "story_id": S1,
         "tone": -0.6,
+        "tone_label": "negative",
         "text": "Gunmen attacked the Dravik bridge on Sunday. Twelve people were killed, police said.",
     },
     {
@@ -22,6 +23,7 @@ ARTICLES = [
         "source": "Brenholt Daily",
         "story_id": S1,
         "tone": -0.5,
+        "tone_label": "negative",
         "text": "The toll of the Dravik bridge attack rose to 15 dead on Monday. About 5,000 people fled.",
     },
     {
@@ -31,6 +33,7 @@ ARTICLES = [
         "source": "Kestria Post",
         "story_id": S1,
         "tone": -0.4,
+        "tone_label": "negative",
         "text": "The ministry said 14 people were killed in the attack. Two officers were among the dead.",
     },
     {
@@ -40,6 +43,7 @@ ARTICLES = [
         "source": "Riverwatch News",
         "story_id": S2,
         "tone": 0.3,
+        "tone_label": "positive",
         "text": "Lorvania and Kestria signed a ceasefire in Tarnholm on Monday.",
     },
     {
@@ -49,6 +53,7 @@ ARTICLES = [
         "source": "Kestria Post",
         "story_id": S3,
         "tone": -0.1,
+        "tone_label": "negative",
         "text": "A fire broke out at the harbour on Saturday. Nobody was hurt.",
     },
 ]
