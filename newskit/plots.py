@@ -85,6 +85,9 @@ OTHER_COLOUR = "#999999"
 GROUP_BY: tuple[str, ...] = ("source", "article", "month")
 #: The ``casualties.outcome`` values, in stacking order.
 OUTCOMES: tuple[str, ...] = ("killed", "injured", "missing", "kidnapped", "arrested", "displaced")
+#: Outcomes drawn on the main casualty panel; the others (often thousands) get their own scale.
+TOLL_MEASURES: tuple[str, ...] = ("killed", "injured")
+OTHER_MEASURES: tuple[str, ...] = ("missing", "kidnapped", "arrested", "displaced")
 
 NO_EVENTS = "no events found"
 WIDTH = 10.0  # inches: fits a notebook column and an A4 page at 100 dpi
@@ -1044,7 +1047,8 @@ def casualties_by_group(
     Counts are summed over rows as reported (the low bound for vague amounts);
     rows whose count is not reported are left out of the sums. Several articles
     reporting one incident each add to the bars, so compare articles with
-    care; the x axis says so.
+    care; the x axis says so (:func:`story_casualties` draws reconciled figures per
+    story). Missing, kidnapped, arrested and displaced people get a panel of their own scale.
     """
     c = facts.casualties
     c = c[c["count"].notna() | c["low"].notna()]
@@ -1068,6 +1072,7 @@ def casualties_by_group(
         table,
         outcomes,
         gid="casualty-bars",
+        own_scale=OTHER_MEASURES,
         xlabel="people (sum of reported counts)",
         ylabel="group",
         legend="outcome",
@@ -1116,24 +1121,52 @@ def _legend_outside(ax, *, title: str, handles=None) -> None:
 
 
 def _stacked_bars(
-    table: pd.DataFrame, stack: list, *, gid: str, xlabel: str, ylabel: str, legend: str, title: str, row_height: float
+    table: pd.DataFrame,
+    stack: list,
+    *,
+    gid: str,
+    xlabel: str,
+    ylabel: str,
+    legend: str,
+    title: str,
+    row_height: float,
+    own_scale: Sequence[str] = (),
 ) -> Figure:
-    """Horizontal bars, one row per index value of ``table``, its ``stack`` columns stacked left to right."""
-    fig, ax = _figure(height=1.6 + row_height * len(table))
+    """Horizontal bars, one row per index value of ``table``, its ``stack`` columns stacked left to right.
+
+    Columns in ``own_scale`` (e.g. thousands displaced next to a dozen killed) are stacked
+    on a second panel with its own scale, so that they never flatten the others.
+    """
+    colour_of = dict(zip(stack, palette(len(stack)), strict=True))
+    right_cols = [c for c in stack if c in set(own_scale)]
+    left_cols = [c for c in stack if c not in set(own_scale)]
+    panels = [cols for cols in (left_cols, right_cols) if cols]
+    fig = Figure(figsize=(WIDTH, 1.6 + row_height * len(table)), dpi=DPI, layout="constrained")
+    axes = fig.subplots(1, len(panels), sharey=True, squeeze=False, width_ratios=[2, 1] if len(panels) == 2 else None)[
+        0
+    ]
     y = np.arange(len(table))
-    left = np.zeros(len(table))
-    for column, colour in zip(stack, palette(len(stack)), strict=True):
-        values = table[column].to_numpy(dtype=float)
-        container = ax.barh(y, values, left=left, color=colour, label=column)
-        for patch in container.patches:
-            patch.set_gid(gid)
-        left += values
+    for ax, cols in zip(axes, panels, strict=True):
+        left = np.zeros(len(table))
+        for column in cols:
+            values = table[column].to_numpy(dtype=float)
+            container = ax.barh(y, values, left=left, color=colour_of[column], label=column)
+            for patch in container.patches:
+                patch.set_gid(gid)
+            left += values
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5 if ax is axes[0] else 3, integer=True))
+        ax.xaxis.set_major_formatter(lambda v, _pos: fmt.compact(v))
+    ax = axes[0]
     ax.set_yticks(y)
     ax.set_yticklabels([plain(label, limit=32) for label in table.index])
     ax.set_xlabel(xlabel)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
-    _legend_outside(ax, title=legend)
+    if len(panels) == 2:
+        axes[1].set_xlabel("(own scale)")
+        axes[0].legend(title=legend, fontsize=8, loc="lower right")
+        _legend_outside(axes[1], title=legend)
+    else:
+        _legend_outside(ax, title=legend)
     ax.set_title(title)
     series = {str(c): {str(i): float(v) for i, v in table[c].items() if v} for c in stack}
     n_named = len(table) - (1 if "other" in table.index else 0)
@@ -1224,10 +1257,6 @@ def tone_over_time(
 
 
 # ---------------------------------------------------------------------------- stories
-
-#: Outcomes drawn on the main casualty panel; the others (often thousands) get their own scale.
-TOLL_MEASURES: tuple[str, ...] = ("killed", "injured")
-OTHER_MEASURES: tuple[str, ...] = ("missing", "kidnapped", "arrested", "displaced")
 
 
 def top_stories(stories: pd.DataFrame, n: int | None = None) -> pd.DataFrame:

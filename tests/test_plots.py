@@ -772,3 +772,18 @@ def test_every_chart_describes_itself(facts, linked):
     casualties = plots.casualties_by_group(facts).newskit_info
     assert casualties["series"]["killed"] == {"civilian": 9.0, "police officer": 3.0}
     assert plots.entity_mentions(facts).newskit_info["series"]["mentions"]["Kestria"] == 8
+
+
+def test_thousands_displaced_get_their_own_scale():
+    casualties = frame(
+        "casualties",
+        [
+            {"article_id": "a", "group": "civilian", "count": 12, "low": 12, "outcome": "killed"},
+            {"article_id": "a", "group": "resident", "count": 5000, "low": 5000, "outcome": "displaced"},
+        ],
+    )
+    fig = plots.casualties_by_group(nk.Facts.from_frames({"casualties": casualties}))
+    killed_axes, displaced_axes = fig.axes[:2]
+    assert killed_axes.get_xlim()[1] < 100  # the 12 killed are not flattened by 5,000 displaced
+    assert displaced_axes.get_xlim()[1] >= 5000
+    assert fig.newskit_info["series"] == {"killed": {"civilian": 12.0}, "displaced": {"resident": 5000.0}}
