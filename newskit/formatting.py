@@ -23,7 +23,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["CURRENCY_SYMBOLS", "compact", "date", "date_span", "is_missing", "number", "value_range"]
+__all__ = ["CURRENCY_SYMBOLS", "compact", "date", "date_span", "is_missing", "number", "readable", "value_range"]
 
 #: Currency codes written as a symbol before the amount; others are written after it (``120 CHF``).
 CURRENCY_SYMBOLS: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
@@ -192,3 +192,24 @@ def date_span(start, end) -> str:
     if date(start) == date(end):
         return date(start)
     return f"{date(start)} – {date(end)}"
+
+
+def readable(df: pd.DataFrame, numbers=("value", "low", "high", "count"), *, unit: str | None = "unit") -> pd.DataFrame:
+    """A copy of ``df`` for display, its number columns written for people (``$325,000``, ``1.8 million``).
+
+    Args:
+        df: Any table.
+        numbers: Columns to format (those absent are skipped).
+        unit: Column holding each row's unit (see :func:`number`), or None.
+
+    Examples:
+        >>> table = pd.DataFrame({"value": [325000.0, 1.8e6], "unit": ["USD", None]})
+        >>> list(readable(table)["value"])
+        ['$325,000', '1.8 million']
+    """
+    out = df.copy()
+    units = out[unit] if unit is not None and unit in out.columns else pd.Series([None] * len(out), index=out.index)
+    for column in numbers:
+        if column in out.columns:
+            out[column] = [number(v, unit=u) for v, u in zip(out[column], units, strict=True)]
+    return out

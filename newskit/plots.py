@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import EngFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from . import formatting as fmt
 from .errors import ParameterError
@@ -927,8 +927,7 @@ def quantity_values(facts: Facts, *, top_n: int = 25, title: str = "Quantities r
     ax.set_yticklabels(labels, fontsize=8)
     if (values > 0).all() and values.max() / max(values.min(), 1e-9) > 100:
         ax.set_xscale("log")
-    else:
-        ax.xaxis.set_major_formatter(EngFormatter(sep=" "))
+    ax.xaxis.set_major_formatter(lambda v, _pos: fmt.compact(v))
     ax.set_xlabel("value as reported (unit per row; log scale when values span orders of magnitude)")
     ax.set_ylabel("number as written — what it counts")
     _legend_outside(ax, title="kind", handles=[Patch(color=colour_of[k], label=k) for k in kinds])
@@ -1017,8 +1016,7 @@ def quantity_disagreement(
     values = q["value"].astype(float)
     if (values > 0).all() and values.max() / max(values.min(), 1e-9) > 100:
         ax.set_xscale("log")
-    else:
-        ax.xaxis.set_major_formatter(EngFormatter(sep=" "))
+    ax.xaxis.set_major_formatter(lambda v, _pos: fmt.compact(v))
     ax.set_yticks(list(row_of.values()))
     ax.set_yticklabels([plain(k, limit=40) for k in row_of], fontsize=8)
     ax.set_xlabel("reported value (in the row's unit; plain counts when none)")
