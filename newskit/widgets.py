@@ -78,9 +78,10 @@ def top_entities(events: pd.DataFrame, *, limit: int = MAX_OPTIONS) -> list[str]
 def story_options(facts: Facts, *, limit: int = MAX_OPTIONS) -> dict[str, str]:
     """Headline → story id for the ``limit`` most relevant stories (see :func:`newskit.plots.top_stories`)."""
     top = plots.top_stories(facts.stories, limit)
+    keys = plots.key_figures(facts.figures[facts.figures["story_id"].isin(set(top["story_id"]))])
     options: dict[str, str] = {}
     for row in top.to_dict("records"):
-        headline = plots.story_headline(row, facts.figures)
+        headline = plots.story_headline(row, keys=keys)
         if headline in options:  # two stories with one label stay apart
             headline = f"{headline} [{str(row['story_id'])[:7]}]"
         options[headline] = str(row["story_id"])
