@@ -43,6 +43,7 @@ __all__ = [
     "OTHER_MEASURES",
     "TOLL_MEASURES",
     "article_groups",
+    "axis_ranges",
     "casualties_by_group",
     "date_window",
     "disagreements",
@@ -1947,8 +1948,8 @@ def figure_summary(fig: Figure) -> dict:
     than by pixels.
 
     Returns:
-        ``{"title", "xlabel", "ylabel", "points", "bars", "labels", "lines", "message"}`` for the
-        first axes: ``points`` counts scatter offsets, ``bars`` bar patches, ``labels``
+        ``{"title", "xlabel", "ylabel", "points", "bars", "labels", "lines", "message", "newskit"}`` for the
+        first axes (``newskit``: ``fig.newskit_info`` with :func:`axis_ranges`, as CONTRACT.md asks): ``points`` counts scatter offsets, ``bars`` bar patches, ``labels``
         event labels, ``lines`` plotted lines (reference lines excluded), ``message``
         the "nothing to draw" text or None.
     """
@@ -1965,4 +1966,23 @@ def figure_summary(fig: Figure) -> dict:
         "labels": sum(1 for t in ax.texts if t.get_gid() == "event-labels"),
         "lines": sum(1 for line in ax.get_lines() if line.get_gid() == "tone-lines"),
         "message": message,
+        "newskit": {**getattr(fig, "newskit_info", {}), "axes": axis_ranges(fig)},
     }
+
+
+def axis_ranges(fig: Figure) -> list[dict]:
+    """The x and y range of every visible axes; a date axis as ISO days (``2024-03-10``).
+
+    Returns:
+        ``[{"x": [lo, hi], "y": [lo, hi], "x_dates": bool}]``, for the report manifest.
+    """
+    ranges = []
+    for ax in fig.axes:
+        if not ax.axison:
+            continue
+        x_dates = isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+        x = [float(v) for v in ax.get_xlim()]
+        if x_dates:
+            x = [mdates.num2date(v).date().isoformat() for v in x]
+        ranges.append({"x": x, "y": [float(v) for v in ax.get_ylim()], "x_dates": x_dates})
+    return ranges

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -787,3 +788,11 @@ def test_thousands_displaced_get_their_own_scale():
     assert killed_axes.get_xlim()[1] < 100  # the 12 killed are not flattened by 5,000 displaced
     assert displaced_axes.get_xlim()[1] >= 5000
     assert fig.newskit_info["series"] == {"killed": {"civilian": 12.0}, "displaced": {"resident": 5000.0}}
+
+
+def test_figure_summary_carries_the_manifest_entry(linked):
+    entry = plots.figure_summary(plots.story_timeline(linked))["newskit"]
+    assert entry["title"] == "Stories over time" and entry["n_drawn"] == 3
+    (axes,) = entry["axes"]
+    assert axes["x_dates"] and "2024-01-01" < axes["x"][0] < axes["x"][1] < "2024-12-31"
+    json.dumps(entry)  # plain data: the runner writes it to report.json
