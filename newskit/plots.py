@@ -8,7 +8,17 @@ to tens of thousands: categories beyond ``top_n`` are folded into ``other`` and 
 timeline with too many events becomes a count per period.
 
 When there is nothing to draw the figure says so ("no events found") instead of
-raising, so a report over tables an extractor left empty still renders.
+raising, so a report over tables an extractor left empty still renders. No date
+crashes a chart: every date pandas can hold (1677-2262) and NaT is handled, and a
+time axis spans the bulk of the dates (:func:`date_window`), so "the 1700 block of
+Maryland Avenue" read as a year is listed under the chart instead of stretching it.
+
+Every function sets ``fig.newskit_info`` (title, kind, n_drawn, n_hidden, series
+values for bar and dot charts, outliers; see ``CONTRACT.md``), which
+:func:`figure_summary` passes on, with the axis ranges, to the report manifest.
+The story charts (:func:`story_timeline`, :func:`story_casualties`,
+:func:`figure_disagreement`, :func:`figure_evolution`, :func:`story_articles`)
+read the linked ``stories``, ``figures`` and ``figure_reports`` tables.
 
 Examples:
     >>> import newskit as nk

@@ -109,8 +109,13 @@ def _check_report(out: Path, *, group_by: str = "source"):
     if dated.empty:
         assert timeline["message"] == "no events found"
     elif len(dated) <= 300:
-        assert timeline["points"] + timeline["bars"] == len(dated)
-        assert timeline["title"] == f"Events over time ({len(dated)} event{'s' if len(dated) != 1 else ''})"
+        # happenings only (reporting verbs are not drawn); open bounds ("before publication") and
+        # dates off the bulk are counted as hidden, not drawn
+        dated = dated[dated["salient"].fillna(True).astype(bool)]
+        info = timeline["newskit"]
+        assert timeline["points"] + timeline["bars"] == info["n_drawn"]
+        assert info["n_drawn"] + info["n_hidden"] == len(dated)
+        assert timeline["title"] == f"Events over time ({info['n_drawn']} event{'s' if info['n_drawn'] != 1 else ''})"
     compare = _figures(out / "compare.ipynb")
     assert compare["mentions"]["title"] == f"Mentions per entity and {group_by}"
     assert compare["mentions"]["xlabel"] == {"source": "source (outlet)", "month": "month of publication"}[group_by]
