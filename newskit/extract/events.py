@@ -1,26 +1,38 @@
-"""Extract `events` rows: what happened, put on the calendar.
+"""Extract `events` rows: one per event mention, with its trigger, put on the calendar.
 
-One event per eventive predicate of a clause (main clauses, their conjuncts, and finite
-adverbial, relative and complement clauses), plus trigger nouns a time expression ties to
-time ("more than two decades after a Kosovo Albanian uprising"). Copulas, auxiliaries,
-states ("tensions persist"), negated and modal ("must monitor") predicates are not events;
-a reporting verb is a ``statement`` event of its own, and the event it reports (if any) is
-another one.
+Mentions (triggers): every full verb; every copula or main-verb "have" (states: "is the
+successor"); nouns that name a happening or an action (``event_triggers.tsv`` nouns,
+``event_nouns.txt``, and deverbal nouns in -tion/-ment/-ance/-al/-ure unless
+``non_event_nouns.txt`` lists them); a few state adjectives (``event_adjectives.txt``:
+"dead", "guilty", "missing"). Each row keeps the trigger (``trigger``, ``trigger_start``,
+``trigger_end``, ``lemma``) and, as context, the clause of the predicate it belongs to
+(``start``/``end``/``text``).
 
-Dating, in order:
+``salient`` marks happenings a timeline shows: a finite, affirmed, non-modal eventive
+predicate (not a statement, not a cognitive verb such as "believe"), or a happening noun
+(``event_triggers.tsv``) whose governing verb is not negated, modal or an infinitive
+("to prevent further violence" is not one). Reporting verbs are ``kind="statement"``.
 
-1. A DATE/TIME expression in the event's clause (or in its sentence, when no other event
-   of the sentence holds it) dates it: ``dated_by="timex"``, precision from the value's
-   granularity (``2008`` → year).
-2. A trigger noun after "N years after/before" is dated by that distance from publication:
-   "more than two decades after the uprising" → the uprising ended no later than
-   publication − 20 years (``precision="bound"``).
-3. Statements are dated at publication (``precision="day"``), unless the text says otherwise.
-4. Other past events are bounded by publication: ``date_end = published``, ``date_start``
-   NaT, ``precision="bound"``; future ones start after it.
+Dating what happened, not when it was said, in order:
 
-``dated_by`` is ``timex`` or ``publication`` (the schema also allows ``relative-to-event``
-for an event dated from another dated event; this extractor does not produce it yet).
+1. A DATE/TIME expression attached to the trigger in the dependency tree (the nearest
+   trigger above the expression's head owns it; a noun's expression also dates its verb;
+   a relative clause on the expression, "last October, when he was shot", happened then;
+   an aspectual verb takes its complement's: "began trading in July"). Else the
+   expression of the trigger above it in its clause, never climbing from a reporting or
+   cognitive verb's complement to that verb: in "X said on Tuesday that gunmen attacked
+   the convoy late on Monday" the attack is Monday's, the saying Tuesday's.
+   ``dated_by="timex"``, precision from the value's granularity (``2008`` → year).
+2. A trigger noun after "N years after/before" is dated by that distance from publication
+   ("more than two decades after a Kosovo Albanian uprising": ended no later than
+   publication − 20 years).
+3. A past event in a sentence with no time expression takes the last dated expression of
+   its paragraph (the narrative is still on that day).
+4. Tense: statements and present-tense events are dated on the publication day
+   (``dated_by="publication"``, precision day); past (and present perfect) events end on
+   or before publication, future ones (``will``, a modal, an infinitive) start at it and
+   are open-ended: ``precision="bound"``, ``dated_by="tense"``.
+
 Without a publication date and a time expression, an event has no date.
 """
 
