@@ -141,11 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="score extraction against annotated gold (P/R/F1)")
     evaluate.add_argument(
         "task",
-        choices=("timex", "timeml", "entities", "quantities", "casualties", "attribution"),
+        choices=("timex", "timeml", "entities", "quantities", "casualties", "attribution", "event_time", "event_coref"),
         help="what to score",
     )
     evaluate.add_argument("path", metavar="PATH", help="a corpus directory (docs.jsonl), a .jsonl file or TimeML .tml")
     evaluate.add_argument("--limit", type=int, metavar="N", help="score only the first N documents")
+    evaluate.add_argument(
+        "--stories",
+        choices=("predicted", "gold", "both"),
+        default="predicted",
+        help="event_coref: link events within predicted stories (link_stories), the gold ones, or both",
+    )
     evaluate.set_defaults(run=_cmd_eval)
     return parser
 
@@ -222,7 +228,7 @@ def _cmd_report(args) -> int:
 def _cmd_eval(args) -> int:
     from .evaluate import run
 
-    report = run(args.task, args.path, limit=args.limit, progress=True)
+    report = run(args.task, args.path, limit=args.limit, progress=True, stories=args.stories)
     print(report)
     return 0
 

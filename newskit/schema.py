@@ -388,6 +388,8 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
         if getattr(converted.dt, "tz", None) is not None:
             converted = converted.dt.tz_convert("UTC").dt.tz_localize(None)
         return converted.astype(DATE)
+    if dtype == BOOL:  # a CSV store reads "True"/"False" back as text
+        values = values.map(lambda v: {"true": True, "false": False}.get(v.lower(), v) if isinstance(v, str) else v)
     if dtype in (INT, FLOAT, BOOL):
         values = values.astype(object).where(values.notna(), None)
         return pd.array(values.tolist(), dtype=dtype) if len(values) else pd.Series([], dtype=dtype)

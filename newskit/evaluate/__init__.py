@@ -18,6 +18,7 @@ Examples:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from ..errors import InputError, ParameterError
 from .attribution import score_attribution
 from .casualties import score_casualties
 from .entities import score_entities
+from .event_coref import score_event_coref
+from .event_time import score_event_time
 from .gold import read_gold, read_jsonl, read_timeml
 from .quantities import score_quantities
 from .report import EvalReport, metrics_frame
@@ -45,12 +48,14 @@ __all__ = [
     "score_attribution",
     "score_casualties",
     "score_entities",
+    "score_event_coref",
+    "score_event_time",
     "score_quantities",
     "score_timex",
 ]
 
 #: The tasks ``newskit eval`` scores (the CLI's choices).
-TASKS: tuple[str, ...] = ("timex", "entities", "quantities", "casualties", "attribution")
+TASKS: tuple[str, ...] = ("timex", "entities", "quantities", "casualties", "attribution", "event_time", "event_coref")
 
 #: Other accepted names → task.
 TASK_ALIASES: dict[str, str] = {"timeml": "timex"}
@@ -62,6 +67,8 @@ GOLD_KEYS: dict[str, tuple[str, ...]] = {
     "quantities": ("quantities",),
     "casualties": ("killed", "injured"),
     "attribution": ("attributions",),
+    "event_time": ("event_anchors",),
+    "event_coref": ("events",),
 }
 
 SCORERS: dict[str, Callable[[Sequence[dict], pd.DataFrame | None], dict[str, dict]]] = {
@@ -70,7 +77,12 @@ SCORERS: dict[str, Callable[[Sequence[dict], pd.DataFrame | None], dict[str, dic
     "quantities": score_quantities,
     "casualties": score_casualties,
     "attribution": score_attribution,
+    "event_time": score_event_time,
+    "event_coref": score_event_coref,
 }
+
+#: How ``event_coref`` may cluster articles into stories before linking events.
+STORY_MODES: tuple[str, ...] = ("predicted", "gold", "both")
 
 
 def _task(task: str) -> str:
@@ -90,6 +102,7 @@ def run(
     nlp=None,
     progress: bool = False,
     batch_size: int = 32,
+    stories: str = "predicted",
 ) -> EvalReport:
     """Extract facts from annotated documents and score them against the gold.
 
@@ -103,6 +116,9 @@ def run(
         nlp: A loaded spaCy pipeline (default: :func:`newskit.nlp.load_pipeline`).
         progress: Show a progress bar while extracting.
         batch_size: Texts per ``nlp.pipe`` batch.
+        stories: For ``event_coref``: link events within ``predicted`` stories
+            (:func:`newskit.link.link_stories`), within the ``gold`` ones, or
+            ``both`` (one extraction, both scores; tables suffixed by the mode).
 
     Returns:
         An :class:`EvalReport`, one metrics table per corpus (plus ``all`` when
@@ -123,9 +139,47 @@ def run(
         raise InputError(
             path, f"no document has gold for task {task!r} ({keys})", fix="pick the corpus made for that task"
         )
+    if stories not in STORY_MODES:
+        raise ParameterError("stories", stories, "is not a story mode", fix=f"use one of {', '.join(STORY_MODES)}")
     records = records[:limit] if limit is not None else records
-    facts = extract(articles_from_gold(records), nlp=nlp, progress=progress, batch_size=batch_size)
-    return score(task, records, predictions_for(task, facts), source=str(path))
+    options = {"nlp": nlp, "progress": progress, "batch_size": batch_size}
+    if "link" in inspect.signature(extract).parameters:
+        options["link"] = False  # linking (when extract offers it) is done below, with the chosen stories
+    facts = extract(articles_from_gold(records), **options)
+    if task != "event_coref":
+        return score(task, records, predictions_for(task, facts), source=str(path))
+    modes = ("predicted", "gold") if stories == "both" else (stories,)
+    reports = []
+    for mode in modes:
+        linked = link_for_coref(facts, records, stories=mode)
+        reports.append((mode, score(task, records, predictions_for(task, linked), source=f"{path} ({mode} stories)")))
+    if len(reports) == 1:
+        return reports[0][1]
+    tables = {f"{name}, {mode} stories": t for mode, r in reports for name, t in r.tables.items()}
+    documents = {f"{name}, {mode} stories": n for mode, r in reports for name, n in r.documents.items()}
+    return EvalReport(task=task, tables=tables, documents=documents, source=str(path))
+
+
+def link_for_coref(facts, records: Sequence[dict], *, stories: str = "predicted"):
+    """Link the events of ``facts`` across articles, within predicted or gold stories.
+
+    ``predicted`` runs :func:`newskit.link.link_entities` and
+    :func:`newskit.link.link_stories`; ``gold`` takes each record's ``gold.story``
+    as its article's ``story_id``. Both then run :func:`newskit.link.link_events`.
+    """
+    import dataclasses
+
+    from ..link import link_entities, link_events, link_stories
+
+    facts = link_entities(facts)
+    if stories == "gold":
+        story = {r["doc_id"]: r["gold"].get("story") for r in records}
+        articles = facts.articles.copy()
+        articles["story_id"] = pd.array([story.get(a) for a in articles["article_id"]], dtype="string")
+        facts = dataclasses.replace(facts, articles=articles)
+    else:
+        facts = link_stories(facts)
+    return link_events(facts)
 
 
 def _has_gold(record: dict, task: str) -> bool:
@@ -158,6 +212,11 @@ def articles_from_gold(records: Sequence[dict]) -> pd.DataFrame:
 def predictions_for(task: str, facts) -> pd.DataFrame:
     """The table of ``facts`` that ``task`` scores."""
     task = _task(task)
+    if task in ("event_time", "event_coref"):
+        events = facts.events
+        columns = ["article_id", "trigger_start", "trigger_end", "date_start", "date_end", "event_id"]
+        frame = events[columns].rename(columns={"trigger_start": "start", "trigger_end": "end"})
+        return frame[frame["start"].notna()].reset_index(drop=True)
     if task == "casualties":
         from ..extract.casualties import casualty_summary  # imported late: written alongside this module
 
@@ -189,8 +248,20 @@ def score(task: str, gold_records: Sequence[dict], predictions: pd.DataFrame | N
     groups: dict[str, list[dict]] = {}
     for record in gold_records:
         groups.setdefault(str(record.get("corpus") or "corpus"), []).append(record)
-    if len(groups) > 1:
+    if task == "event_coref":
+        groups = {"all": list(gold_records), **_topic_halves(gold_records)}
+    elif len(groups) > 1:
         groups["all"] = list(gold_records)
     tables = {corpus: metrics_frame(scorer(records, predictions)) for corpus, records in groups.items()}
     documents = {corpus: len(records) for corpus, records in groups.items()}
     return EvalReport(task=task, tables=tables, documents=documents, source=source)
+
+
+def _topic_halves(records: Sequence[dict]) -> dict[str, list[dict]]:
+    """ECB+ records split by topic number: odd and even topics (empty halves left out)."""
+    halves: dict[str, list[dict]] = {"odd topics": [], "even topics": []}
+    for record in records:
+        topic = str(record["gold"].get("topic") or "")
+        if topic.isdigit():
+            halves["odd topics" if int(topic) % 2 else "even topics"].append(record)
+    return {name: items for name, items in halves.items() if items}

@@ -10,7 +10,7 @@ import pandas as pd
 __all__ = ["EvalReport", "metrics_frame"]
 
 #: Columns whose values are counts (printed as integers).
-_COUNT_COLUMNS = ("correct", "gold", "predicted", "documents")
+_COUNT_COLUMNS = ("correct", "gold", "predicted", "documents", "matched")
 
 
 def metrics_frame(metrics: dict[str, dict]) -> pd.DataFrame:

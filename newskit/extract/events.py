@@ -1,26 +1,38 @@
-"""Extract `events` rows: what happened, put on the calendar.
+"""Extract `events` rows: one per event mention, with its trigger, put on the calendar.
 
-One event per eventive predicate of a clause (main clauses, their conjuncts, and finite
-adverbial, relative and complement clauses), plus trigger nouns a time expression ties to
-time ("more than two decades after a Kosovo Albanian uprising"). Copulas, auxiliaries,
-states ("tensions persist"), negated and modal ("must monitor") predicates are not events;
-a reporting verb is a ``statement`` event of its own, and the event it reports (if any) is
-another one.
+Mentions (triggers): every full verb; every copula or main-verb "have" (states: "is the
+successor"); nouns that name a happening or an action (``event_triggers.tsv`` nouns,
+``event_nouns.txt``, and deverbal nouns in -tion/-ment/-ance/-al/-ure unless
+``non_event_nouns.txt`` lists them); a few state adjectives (``event_adjectives.txt``:
+"dead", "guilty", "missing"). Each row keeps the trigger (``trigger``, ``trigger_start``,
+``trigger_end``, ``lemma``) and, as context, the clause of the predicate it belongs to
+(``start``/``end``/``text``).
 
-Dating, in order:
+``salient`` marks happenings a timeline shows: a finite, affirmed, non-modal eventive
+predicate (not a statement, not a cognitive verb such as "believe"), or a happening noun
+(``event_triggers.tsv``) whose governing verb is not negated, modal or an infinitive
+("to prevent further violence" is not one). Reporting verbs are ``kind="statement"``.
 
-1. A DATE/TIME expression in the event's clause (or in its sentence, when no other event
-   of the sentence holds it) dates it: ``dated_by="timex"``, precision from the value's
-   granularity (``2008`` → year).
-2. A trigger noun after "N years after/before" is dated by that distance from publication:
-   "more than two decades after the uprising" → the uprising ended no later than
-   publication − 20 years (``precision="bound"``).
-3. Statements are dated at publication (``precision="day"``), unless the text says otherwise.
-4. Other past events are bounded by publication: ``date_end = published``, ``date_start``
-   NaT, ``precision="bound"``; future ones start after it.
+Dating what happened, not when it was said, in order:
 
-``dated_by`` is ``timex`` or ``publication`` (the schema also allows ``relative-to-event``
-for an event dated from another dated event; this extractor does not produce it yet).
+1. A DATE/TIME expression attached to the trigger in the dependency tree (the nearest
+   trigger above the expression's head owns it; a noun's expression also dates its verb;
+   a relative clause on the expression, "last October, when he was shot", happened then;
+   an aspectual verb takes its complement's: "began trading in July"). Else the
+   expression of the trigger above it in its clause, never climbing from a reporting or
+   cognitive verb's complement to that verb: in "X said on Tuesday that gunmen attacked
+   the convoy late on Monday" the attack is Monday's, the saying Tuesday's.
+   ``dated_by="timex"``, precision from the value's granularity (``2008`` → year).
+2. A trigger noun after "N years after/before" is dated by that distance from publication
+   ("more than two decades after a Kosovo Albanian uprising": ended no later than
+   publication − 20 years).
+3. A past event in a sentence with no time expression takes the last dated expression of
+   its paragraph (the narrative is still on that day).
+4. Tense: statements and present-tense events are dated on the publication day
+   (``dated_by="publication"``, precision day); past (and present perfect) events end on
+   or before publication, future ones (``will``, a modal, an infinitive) start at it and
+   are open-ended: ``precision="bound"``, ``dated_by="tense"``.
+
 Without a publication date and a time expression, an event has no date.
 """
 
@@ -97,7 +109,7 @@ def extract_events(doc: Doc) -> list[dict]:
             timexes (and ideally attributions and casualties) extractors ran.
 
     Returns:
-        One row per event, in text order.
+        One row per event mention (its trigger), in text order.
     """
     published = doc._.nk_published
     if isinstance(published, dt.datetime):
@@ -111,33 +123,209 @@ def extract_events(doc: Doc) -> list[dict]:
     }
     cue_starts = set(sources)
     casualty_spans = [(c["start"], c["end"]) for c in facts(doc, "casualties") if c.get("start") is not None]
-    mentions = _mentions(doc)
+    index = _MentionIndex(doc)
 
     rows: list[dict] = []
+    timex_at = 0
+    context = None  # the last dated time of the paragraph, for sentences that give none
     for sent in doc.sents:
-        predicates: list[Token] = []
-        for token in sent:  # heads come before their conjuncts, so a conjunct can check its head
-            if _is_predicate(token) and (
-                token.dep_ != "conj" or token.head in predicates or token.head.dep_ in _CLAUSE_DEPS
-            ):
-                predicates.append(token)
-        owned = {p.i: _clause_tokens(p, predicates) for p in predicates}
-        sentence_timexes = [t for t in timexes if sent.start_char <= t["start"] < sent.end_char]
-        for predicate in predicates:
-            clause = owned[predicate.i]
-            kind = _kind(predicate, cue_starts, casualty_spans)
-            timex = _clause_timex(clause, sentence_timexes, predicates, owned, predicate)
-            dating = _date_event(predicate, kind, timex, published)
-            row = _row(doc, text, sent, predicate, clause, kind, dating, mentions)
-            source = sources.get(predicate.idx)
-            if source and kind == "statement":
-                if source not in row["actors"]:
-                    row["actors"] = [source, *row["actors"]]  # "they have expressed concern": they = Russia
-                row["description"] = re.sub(r"^(?:they|it|he|she|we)\b", source, row["description"], flags=re.I)
-            rows.append(row)
-        rows.extend(_nominal_events(doc, text, sent, sentence_timexes, published, mentions))
-    rows.sort(key=lambda r: (r["start"], r["end"]))
+        while timex_at < len(timexes) and timexes[timex_at]["start"] < sent.start_char:
+            timex_at += 1
+        sentence_timexes = []
+        k = timex_at
+        while k < len(timexes) and timexes[k]["start"] < sent.end_char:
+            sentence_timexes.append(timexes[k])
+            k += 1
+        if context is not None and "\n\n" in text[context["end"] : sent.start_char]:
+            context = None  # a new paragraph: the time the narrative was at no longer holds
+        rows.extend(
+            _sentence_events(
+                doc, text, sent, sentence_timexes, published, index, sources, cue_starts, casualty_spans, context
+            )
+        )
+        days = [t for t in sentence_timexes if t.get("type") == "DATE" and t.get("date_start") is not None]
+        if days:
+            context = days[-1]
+    rows.sort(key=lambda r: (r["trigger_start"], r["start"], r["end"]))
     return rows
+
+
+def _sentence_events(doc, text, sent, sentence_timexes, published, index, sources, cue_starts, casualty_spans, context):
+    """The event mentions of one sentence, dated."""
+    predicates: list[Token] = []
+    for token in sent:  # heads come before their conjuncts, so a conjunct can check its head
+        if _is_predicate(token) and (
+            token.dep_ != "conj" or token.head in predicates or token.head.dep_ in _CLAUSE_DEPS
+        ):
+            predicates.append(token)
+    predicate_ids = {p.i for p in predicates}
+    triggers = [t for t in sent if _is_trigger(t)]
+    trigger_ids = {t.i for t in triggers}
+    owned = {p.i: _clause_tokens(p, predicates) for p in predicates}
+    # the predicate whose clause holds each token (the context of noun and non-finite triggers)
+    clause_of: dict[int, int] = {}
+    for head, tokens in owned.items():
+        for t in tokens:
+            clause_of[t.i] = head
+
+    datable = [t for t in sentence_timexes if t.get("type") in ("DATE", "TIME")]
+    own_timex = _timex_owners(doc, datable, trigger_ids)
+    nominal = {
+        row["trigger_start"]: row for row in _nominal_events(doc, text, sent, sentence_timexes, published, index)
+    }
+
+    rows = []
+    for trigger in triggers:
+        if trigger.idx in nominal:  # "two decades after a Kosovo Albanian uprising": dated by that distance
+            rows.append(nominal.pop(trigger.idx))
+            continue
+        is_verb = trigger.pos_ in ("VERB", "AUX")
+        kind = _kind(trigger, cue_starts, casualty_spans) if is_verb else _noun_kind(trigger)
+        timex = _timex_for(trigger, own_timex)
+        if timex is None and context is not None and not datable and _tense(trigger) == "past":
+            timex = context  # "Police said Monday ... . They also arrested ...": the narrative is still on Monday
+        dating = _date_event(trigger, kind, timex, published)
+        if trigger.i in owned:
+            clause = owned[trigger.i]
+        elif is_verb:
+            clause = _clause_tokens(trigger, predicates)
+        else:
+            host = clause_of.get(trigger.i)
+            clause = owned[host] if host is not None else list(trigger.subtree)
+        if is_verb:
+            row = _row(doc, text, sent, trigger, clause, kind, dating, index)
+        else:
+            phrase = [t for t in trigger.subtree if t.i >= trigger.i - 4 and t.i <= trigger.i + 6]
+            row = _row(
+                doc,
+                text,
+                sent,
+                trigger,
+                clause,
+                kind,
+                dating,
+                index,
+                description=_noun_phrase(doc, phrase),
+                participants_of=list(trigger.subtree),
+            )
+        row["salient"] = _salient(trigger, kind, predicate_ids)
+        source = sources.get(trigger.idx)
+        if source and kind == "statement":
+            if source not in row["actors"]:
+                row["actors"] = [source, *row["actors"]]  # "they have expressed concern": they = Russia
+            row["description"] = re.sub(r"^(?:they|it|he|she|we)\b", source, row["description"], flags=re.I)
+        rows.append(row)
+    rows.extend(nominal.values())
+    return rows
+
+
+# --------------------------------------------------------------------------- triggers
+
+#: Suffixes of deverbal event nouns ("the arrival", "the investigation", "the agreement").
+_EVENT_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "al", "ure")
+#: Cognitive and perception verbs: mentions, never happenings.
+_COGNITIVE = frozenset(
+    [
+        "believe",
+        "think",
+        "know",
+        "feel",
+        "expect",
+        "hope",
+        "want",
+        "wish",
+        "fear",
+        "doubt",
+        "suppose",
+        "assume",
+        "understand",
+        "realize",
+        "realise",
+        "suspect",
+        "guess",
+        "imagine",
+        "remember",
+        "forget",
+        "learn",
+        "hear",
+        "see",
+        "consider",
+        "plan",
+        "intend",
+        "decide",
+        "seem",
+        "appear",
+        "like",
+        "love",
+        "hate",
+        "need",
+        "prefer",
+        "mean",
+    ]
+)
+
+
+@functools.cache
+def _word_list(name: str) -> frozenset[str]:
+    lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def _is_trigger(token: Token) -> bool:
+    """Whether ``token`` names an event: a full verb, or a noun that names a happening or an action."""
+    if token.pos_ == "VERB":
+        if token.lower_ == "according" or token.lemma_ == "accord":
+            return False  # "according to": a preposition in all but name
+        return token.is_alpha or "-" in token.text
+    if token.pos_ == "AUX" and token.dep_ not in ("aux", "auxpass") and token.is_alpha:
+        return True  # a copula or main-verb "have" heads a state ("is the successor", "has a display")
+    lemma = token.lemma_.lower()
+    if token.pos_ == "ADJ":
+        return lemma in _word_list("event_adjectives.txt")
+    if token.pos_ == "PROPN" and token.is_title:  # a headline's "Shooting", "Arrest"
+        return (lemma, "noun") in _triggers() or lemma in _word_list("event_nouns.txt")
+    if token.pos_ != "NOUN" or not token.is_alpha:
+        return False
+    if (lemma, "noun") in _triggers() or lemma in _word_list("event_nouns.txt"):
+        return True
+    if lemma in _word_list("non_event_nouns.txt") or len(lemma) < 6:
+        return False
+    return lemma.endswith(_EVENT_SUFFIXES)
+
+
+def _noun_kind(noun: Token) -> str:
+    return _triggers().get((noun.lemma_.lower(), "noun")) or "other"
+
+
+def _irrealis(verb: Token) -> bool:
+    """A negated, modal, infinitive or imperative verb: what it names did not (yet) happen."""
+    for child in verb.children:
+        if child.dep_ == "neg" or (child.dep_ == "aux" and (child.lower_ in _MODALS or child.tag_ == "TO")):
+            return True
+    return verb.lemma_.lower() in ("prevent", "avoid", "stop", "threaten", "plan", "fear", "want", "seek")
+
+
+def _verb_above(token: Token) -> Token | None:
+    """The nearest verb governing ``token`` (None at the sentence root)."""
+    current = token
+    while current.head.i != current.i:
+        current = current.head
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+    return None
+
+
+def _salient(trigger: Token, kind: str, predicate_ids: set[int]) -> bool:
+    """Happenings: a finite, affirmed, eventive predicate or a happening noun in a real (not hypothetical) context."""
+    if kind == "statement":
+        return False
+    lemma = trigger.lemma_.lower()
+    if trigger.pos_ in ("VERB", "AUX"):
+        return trigger.i in predicate_ids and lemma not in _COGNITIVE
+    if (lemma, "noun") not in _triggers():
+        return False
+    verb = _verb_above(trigger)
+    return verb is None or not _irrealis(verb)
 
 
 # --------------------------------------------------------------------------- predicates
@@ -208,43 +396,133 @@ def _kind(predicate: Token, cue_starts: set, casualty_spans: list[tuple[int, int
 # --------------------------------------------------------------------------- dating
 
 
-def _clause_timex(clause: list[Token], sentence_timexes: list[dict], predicates, owned, predicate) -> dict | None:
-    """The DATE/TIME expression in the clause, else one in the sentence no other predicate holds."""
-    spans = [(t.idx, t.idx + len(t)) for t in clause]
+def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[int, dict]:
+    """Trigger token index → the DATE/TIME expression attached to it in the dependency tree.
 
-    def inside(timex: dict, token_spans) -> bool:
-        return any(s <= timex["start"] < e for s, e in token_spans)
-
-    datable = [t for t in sentence_timexes if t["type"] in ("DATE", "TIME")]
+    A time expression belongs to the nearest trigger above its head ("attacked ... on Monday",
+    "last week's attack"); one held by a noun trigger also dates the verb that noun belongs to,
+    when no verb stands between ("killed in an attack on Monday"), and one held by no trigger
+    dates the sentence's root.
+    """
+    owners: dict[int, dict] = {}
+    bubbled: dict[int, dict] = {}
     for timex in datable:
-        if inside(timex, spans):
+        span = doc.char_span(timex["start"], timex["end"], alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span:
+            for child in token.children:  # "last October, when he was gunned down": the clause happened then
+                if (
+                    child.dep_ in ("relcl", "acl", "advcl")
+                    and child.i in trigger_ids
+                    and not span.start <= child.i < span.end
+                ):
+                    owners.setdefault(child.i, timex)
+        current = span.root
+        owner = None
+        while current.head.i != current.i:
+            current = current.head
+            if current.i in trigger_ids and not (span.start <= current.i < span.end):
+                owner = current
+                break
+        if owner is None:
+            root = span.root.sent.root
+            if root.i in trigger_ids and root.i not in owners:
+                owners[root.i] = timex
+            continue
+        owners.setdefault(owner.i, timex)
+        if owner.pos_ == "NOUN":
+            verb = _verb_above(owner)
+            if verb is not None and verb.i in trigger_ids and not _reports(verb):
+                bubbled.setdefault(verb.i, timex)
+    for i, timex in bubbled.items():
+        owners.setdefault(i, timex)
+    for i, timex in list(owners.items()):
+        # "began trading in July", "sought ..., saying on Friday": the verb the non-finite clause completes
+        token = doc[i]
+        while token.dep_ in ("xcomp",) or (token.dep_ == "advcl" and token.tag_ == "VBG"):
+            token = token.head
+            if token.i not in trigger_ids or token.i in owners:
+                break
+            owners[token.i] = timex
+    return owners
+
+
+def _reports(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    return lemma in _reporting_verbs() or lemma in _COGNITIVE or _triggers().get((lemma, "verb")) == "statement"
+
+
+#: Relations along which a trigger takes the time of the trigger above it.
+_INHERIT_DEPS = {
+    "conj",
+    "xcomp",
+    "advcl",
+    "pcomp",
+    "dobj",
+    "nsubj",
+    "nsubjpass",
+    "pobj",
+    "prep",
+    "compound",
+    "npadvmod",
+    "acomp",
+    "oprd",
+    "appos",
+    "amod",
+    "nmod",
+    "poss",
+    "attr",
+    "agent",
+    "dative",
+    "dep",
+}
+
+
+def _timex_for(trigger: Token, owners: dict[int, dict]) -> dict | None:
+    """The time expression dating ``trigger``: its own, else the one of the trigger above it in its clause.
+
+    Climbing stops at a clause boundary that changes time (a relative or complement clause)
+    and never crosses from a reporting or cognitive verb's complement to that verb: "said on
+    Tuesday that gunmen attacked" leaves the attack undated by Tuesday.
+    """
+    timex = owners.get(trigger.i)
+    if timex is not None:
+        return timex
+    current = trigger
+    while current.head.i != current.i:
+        if current.dep_ not in _INHERIT_DEPS:
+            return None
+        head = current.head
+        if current.pos_ == "NOUN" and head.pos_ in ("VERB", "AUX") and _reports(head):
+            return None  # "condemned on Tuesday the attack": the attack is not Tuesday's
+        current = head
+        timex = owners.get(current.i)
+        if timex is not None:
             return timex
-    if predicate.dep_ == "ROOT":
-        for timex in datable:
-            held = any(
-                inside(timex, [(t.idx, t.idx + len(t)) for t in owned[p.i]]) for p in predicates if p.i != predicate.i
-            )
-            if not held:
-                return timex
     return None
 
 
-def _date_event(predicate: Token, kind: str, timex: dict | None, published: dt.date | None) -> dict:
-    """date_start, date_end, precision and dated_by of one verbal event."""
+def _date_event(trigger: Token, kind: str, timex: dict | None, published: dt.date | None) -> dict:
+    """date_start, date_end, precision and dated_by of one event mention.
+
+    A time expression dates it (``timex``); else a statement, or a present-tense event, is
+    dated on the publication day (``publication``); else tense bounds it (``tense``): past =
+    on or before publication, future (``will``, a modal, an infinitive) = after it.
+    """
     if timex is not None:
         dated = _from_timex(timex, published)
         if dated is not None:
             return dated
     if published is None:
         return {"date_start": None, "date_end": None, "precision": None, "dated_by": None}
-    tense = _tense(predicate)
-    if kind == "statement" and tense != "future":
-        return {"date_start": published, "date_end": published, "precision": "day", "dated_by": "publication"}
+    tense = _tense(trigger)
     if tense == "future":
-        return {"date_start": published, "date_end": None, "precision": "bound", "dated_by": "publication"}
-    if tense == "present":
+        return {"date_start": published, "date_end": None, "precision": "bound", "dated_by": "tense"}
+    if tense == "present" or (tense == "past" and kind == "statement" and trigger.pos_ in ("VERB", "AUX")):
+        # a statement is dated when reported (EXPECTED.md); "has signed" counts as past (see _tense)
         return {"date_start": published, "date_end": published, "precision": "day", "dated_by": "publication"}
-    return {"date_start": None, "date_end": published, "precision": "bound", "dated_by": "publication"}
+    return {"date_start": None, "date_end": published, "precision": "bound", "dated_by": "tense"}
 
 
 def _from_timex(timex: dict, published: dt.date | None) -> dict | None:
@@ -264,14 +542,27 @@ def _from_timex(timex: dict, published: dt.date | None) -> dict | None:
     return None
 
 
-def _tense(verb: Token) -> str:
-    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
-    if any(a.lower_ in ("will", "shall", "'ll", "’ll") for a in aux):
-        return "future"
-    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux) or (verb.tag_ == "VBN" and aux):
+#: Modals that put an event after the time of writing ("would", "could": not yet happened); "can" is present.
+_FUTURE_MODALS = {"will", "shall", "'ll", "’ll", "wo", "would", "could", "may", "might", "should", "must", "ought"}
+
+
+def _tense(token: Token, depth: int = 0) -> str:
+    """past, present or future of a verb (from its auxiliaries) or of a noun (from the verb governing it)."""
+    if token.pos_ not in ("VERB", "AUX"):
+        verb = _verb_above(token)
+        return "past" if verb is None or depth > 4 else _tense(verb, depth + 1)
+    aux = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    lowered = {a.lower_ for a in aux}
+    if lowered & _FUTURE_MODALS or any(a.tag_ == "TO" for a in aux) or lowered & {"going", "about"}:
+        return "future"  # "will sign", "agreed to buy", "is expected to rise": not yet
+    if any(a.tag_ == "VBD" for a in aux) or (token.tag_ == "VBD" and not aux):
         return "past"
-    if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in aux):
+    if any(a.tag_ in ("VBZ", "VBP") and a.lemma_ == "have" for a in aux) and token.tag_ == "VBN":
+        return "past"  # "has signed": done before writing (TimeBank and MEANTIME date it before the DCT)
+    if any(a.tag_ in ("VBZ", "VBP", "MD") for a in aux) or token.tag_ in ("VBZ", "VBP"):
         return "present"
+    if token.tag_ in ("VBG", "VBN", "VB") and token.head.i != token.i and depth < 4:
+        return _tense(token.head, depth + 1)  # "killed in the attack", "saying": the tense of the clause above
     return "past"
 
 
@@ -284,7 +575,7 @@ def _years_before(published: dt.date, years: float) -> dt.date:
     return day - dt.timedelta(days=round((years - whole) * 365))
 
 
-def _nominal_events(doc: Doc, text: str, sent: Span, sentence_timexes: list[dict], published, mentions) -> list[dict]:
+def _nominal_events(doc: Doc, text: str, sent: Span, sentence_timexes: list[dict], published, index) -> list[dict]:
     """Trigger nouns a time expression ties to time: "two decades after a Kosovo Albanian uprising"."""
     rows = []
     for timex in sentence_timexes:
@@ -302,7 +593,9 @@ def _nominal_events(doc: Doc, text: str, sent: Span, sentence_timexes: list[dict
             continue
         dating = _relative_dating(timex, after.group(1).lower(), published)
         phrase = list(noun.subtree)
-        rows.append(_row(doc, text, sent, noun, phrase, kind, dating, mentions, description=_noun_phrase(doc, phrase)))
+        row = _row(doc, text, sent, noun, phrase, kind, dating, index, description=_noun_phrase(doc, phrase))
+        row["salient"] = kind != "statement"
+        rows.append(row)
     return rows
 
 
@@ -332,13 +625,15 @@ def _relative_dating(timex: dict, relation: str, published: dt.date | None) -> d
 # --------------------------------------------------------------------------- rows
 
 
-def _row(doc, text, sent, head: Token, clause: list[Token], kind, dating, mentions, *, description=None) -> dict:
+def _row(
+    doc, text, sent, head: Token, clause: list[Token], kind, dating, index, *, description=None, participants_of=None
+) -> dict:
     start = min(t.idx for t in clause)
     end = max(t.idx + len(t) for t in clause)
-    actors, places = _participants(doc, head, clause, mentions)
+    actors, places = _participants(doc, head, participants_of or clause, index)
     return {
         **dating,
-        "description": description or _describe(doc, head, clause),
+        "description": description or _describe(doc, head, clause, index),
         "kind": kind,
         "actors": actors,
         "places": places,
@@ -346,23 +641,35 @@ def _row(doc, text, sent, head: Token, clause: list[Token], kind, dating, mentio
         "start": start,
         "end": end,
         "sentence": sentence_of(doc, start),
+        "trigger": head.text,
+        "trigger_start": head.idx,
+        "trigger_end": head.idx + len(head),
+        "lemma": head.lemma_.lower(),
+        "salient": False,
     }
 
 
-def _mentions(doc: Doc) -> list[Span]:
-    """The canonical mentions as a list, built once per Doc (iterating a span group builds new Spans)."""
-    cached = doc.user_data.get("nk_event_mentions")
-    if cached is None:
-        cached = list(mention_spans(doc))
-        doc.user_data["nk_event_mentions"] = cached
-    return cached
+class _MentionIndex:
+    """The canonical mentions of a Doc indexed by token, built once (lookups cost the clause, not the Doc)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.spans: list[Span] = list(mention_spans(doc))
+        self.at: dict[int, int] = {}
+        for k, span in enumerate(self.spans):
+            for i in range(span.start, span.end):
+                self.at.setdefault(i, k)
+
+    def within(self, token_ids) -> list[Span]:
+        """Mentions touching any of ``token_ids``, in text order."""
+        found = sorted({self.at[i] for i in token_ids if i in self.at})
+        return [self.spans[k] for k in found]
 
 
 def _mention_name(doc: Doc, span: Span) -> str:
     return entity_name(doc, span.kb_id_) or span.text
 
 
-def _participants(doc: Doc, head: Token, clause: list[Token], mentions) -> tuple[list[str], list[str]]:
+def _participants(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) -> tuple[list[str], list[str]]:
     """Canonical names of the entities in the clause: places (GPE/LOC/FAC after a preposition) and actors."""
     ids = {t.i for t in clause}
     subject_side = {t.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "agent") for t in c.subtree}
@@ -371,9 +678,7 @@ def _participants(doc: Doc, head: Token, clause: list[Token], mentions) -> tuple
         ids |= {head.head.i}
     actors: list[str] = []
     places: list[str] = []
-    for span in mentions:
-        if not any(i in ids or i in subject_side for i in range(span.start, span.end)):
-            continue
+    for span in index.within(ids | subject_side):
         name = _mention_name(doc, span)
         where = span.root.dep_ == "pobj" and span.root.head.lower_ in _PLACE_PREPOSITIONS
         if span.label_ in _PLACE_LABELS and where:
@@ -384,7 +689,7 @@ def _participants(doc: Doc, head: Token, clause: list[Token], mentions) -> tuple
     return actors, places
 
 
-def _describe(doc: Doc, head: Token, clause: list[Token]) -> str:
+def _describe(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) -> str:
     """Subject + verb group + object/first complement, with canonical names: "Kosovo declared independence from Serbia"."""
     subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None and head.dep_ == "relcl":
@@ -395,30 +700,33 @@ def _describe(doc: Doc, head: Token, clause: list[Token]) -> str:
     if subject is not None:
         if subject.tag_ in ("WDT", "WP") and head.dep_ == "relcl":
             subject = head.head
+        appositions = [c.i for c in subject.children if c.dep_ == "appos"]
         person = next(
             (
                 s
-                for s in _mentions(doc)
+                for s in index.within(appositions)
                 if s.label_ == "PERSON" and s.root.dep_ == "appos" and s.root.head.i == subject.i
             ),
             None,
         )  # "The Kremlin spokesman, Dmitry Peskov, emphasized": the person is the subject
         parts.append(
-            _mention_name(doc, person) if person is not None else _phrase(doc, subject, limit=6, head_only_if_long=True)
+            _mention_name(doc, person)
+            if person is not None
+            else _phrase(doc, subject, index, limit=6, head_only_if_long=True)
         )
     verb_group = [c for c in head.children if c.dep_ in ("aux", "auxpass", "neg", "prt") and c.i < head.i + 2]
     parts.append(" ".join(t.text for t in sorted([*verb_group, head], key=lambda t: t.i)))
     for child in head.children:
         if child.dep_ in ("dobj", "attr", "acomp", "prt", "dative") and child.i > head.i:
-            parts.append(_phrase(doc, child, limit=8))
+            parts.append(_phrase(doc, child, index, limit=8))
             break
     for child in head.children:
         if child.dep_ in ("oprd", "xcomp", "ccomp") and child.i > head.i:
-            parts.append(_phrase(doc, child, limit=6))
+            parts.append(_phrase(doc, child, index, limit=6))
             break
     for child in head.children:
         if child.dep_ == "prep" and child.i > head.i and not _is_time_phrase(child):
-            parts.append(_phrase(doc, child, limit=8))
+            parts.append(_phrase(doc, child, index, limit=8))
             break
     words = " ".join(p for p in parts if p).split()
     words = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]  # "stepping in in"
@@ -429,7 +737,7 @@ def _is_time_phrase(prep: Token) -> bool:
     return any(t.ent_type_ in ("DATE", "TIME") for t in prep.subtree)
 
 
-def _phrase(doc: Doc, token: Token, *, limit: int, head_only_if_long: bool = False) -> str:
+def _phrase(doc: Doc, token: Token, index: _MentionIndex, *, limit: int, head_only_if_long: bool = False) -> str:
     """A short rendering of ``token``'s subtree; entity mentions by canonical name, clauses cut."""
     subtree = list(token.subtree)
     cut = set()
@@ -442,11 +750,11 @@ def _phrase(doc: Doc, token: Token, *, limit: int, head_only_if_long: bool = Fal
         while len(tokens) > 1 and tokens[-1].pos_ in ("DET", "ADP", "CCONJ", "PART", "PUNCT", "ADJ", "PRON"):
             tokens.pop()  # do not stop on "of the"
     names = {}
-    for span in _mentions(doc):
+    for span in index.within(t.i for t in tokens):
         # a partial name or a description ("Kurti", "the ministry") reads better by its canonical
         # name; an adjective ("Serbian gunmen") or a full name stays as written
         renamed = span.label_ == "PERSON" or span.text.lower().startswith(("the ", "they", "it"))
-        if renamed and any(span.start <= t.i < span.end for t in tokens):
+        if renamed:
             names[span.start] = span
     words: list[str] = []
     skip_until = -1

@@ -1,12 +1,182 @@
-"""SCAFFOLD: replaced by its owner in this wave (see newskit/link/__init__.py for the step's contract)."""
+"""Link event mentions across the articles of a story: ``events.event_id``, ``events.story_id``, shared dates.
+
+Mentions of one story (``articles.story_id``; an article whose story is <NA> is a story of
+its own) name the same real-world event when they share an *event key*: the trigger's event
+class from ``event_classes.tsv`` ("attack", "ambush", "shooting" and "shot" are one class),
+else its lemma. Mentions with the same key are still split when they cannot be the same
+happening: both dated to a day by a time expression, more than a day apart ("the attack on
+Monday" and "the attack on Friday"). Places are not compared: outlets name one place at
+different scales ("Tabriz", "northwest Iran"), which split real coreference on ECB+ more
+often than it separated happenings. Statements are not split by date either (a
+spokesman "said" on several days of one story is, for ECB+, mostly one reporting event).
+
+An event mention undated in its own article (``dated_by`` ``publication`` or ``tense``) then
+takes the date of the same event where a time expression dates it (``dated_by="story"``),
+the narrowest such date, when it fits the mention's own bound.
+
+Linking reads facts only (no text is parsed again); the cost is one sort and one pass over
+the events of each story.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
 from ..facts import Facts
 
-__all__ = ["link_events"]
+__all__ = ["event_class", "link_events"]
+
+LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
+
+#: Most days apart two day-dated mentions of one event can be (reports round "overnight" either way).
+_MAX_DAYS_APART = 1
+_UNDATED = {"publication", "tense"}
+
+
+@functools.cache
+def _classes() -> dict[str, str]:
+    """Lemma → event class, from ``event_classes.tsv``."""
+    table: dict[str, str] = {}
+    for line in (LEXICONS / "event_classes.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, lemmas = line.split("\t", 1)
+        for lemma in lemmas.split(","):
+            table[lemma.strip()] = name.strip()
+    return table
+
+
+def event_class(lemma: str) -> str:
+    """The event class of a trigger lemma (the lemma itself when it has none).
+
+    Examples:
+        >>> event_class("ambush"), event_class("shot"), event_class("vote")
+        ('attack', 'attack', 'vote')
+    """
+    return _classes().get(lemma, lemma)
 
 
 def link_events(facts: Facts) -> Facts:
-    """SCAFFOLD: returns facts unchanged until implemented."""
-    return facts
+    """Give mentions of the same real-world event one ``event_id`` within each story.
+
+    Args:
+        facts: Facts with ``articles.story_id`` set by :func:`newskit.link.link_stories`
+            (<NA> = the article is a story of its own).
+
+    Returns:
+        New Facts whose ``events`` have ``story_id``, ``event_id`` and, for mentions
+        undated in their own article, the date of the same event elsewhere in the story
+        (``dated_by="story"``). The input is not modified.
+    """
+    events = facts.events
+    if events is None or len(events) == 0:
+        return facts
+    events = events.copy()
+    story_of = dict(zip(facts.articles["article_id"], facts.articles["story_id"], strict=True))
+    stories = pd.array([story_of.get(a, pd.NA) for a in events["article_id"]], dtype="string")
+    events["story_id"] = stories
+    group = [s if not pd.isna(s) else f"article:{a}" for s, a in zip(stories, events["article_id"], strict=True)]
+    ids = [None] * len(events)
+    records = events[
+        ["article_id", "lemma", "kind", "date_start", "date_end", "dated_by", "precision", "trigger_start"]
+    ].to_dict("records")
+    by_group: dict[str, list[int]] = {}
+    for position, key in enumerate(group):
+        by_group.setdefault(key, []).append(position)
+    inherited: dict[int, dict] = {}
+    for key, positions in by_group.items():
+        clusters = _cluster(records, positions)
+        for n, members in enumerate(clusters):
+            event_id = _event_id(key, records[members[0]], n)
+            for m in members:
+                ids[m] = event_id
+            inherited.update(_inherit(records, members))
+    events["event_id"] = pd.array(ids, dtype="string")
+    for position, dating in inherited.items():
+        row = events.index[position]
+        for column, value in dating.items():
+            events.at[row, column] = value
+    return dataclasses.replace(facts, events=events)
+
+
+def _cluster(records: list[dict], positions: list[int]) -> list[list[int]]:
+    """Mentions of one story grouped into events (same key, compatible dates and places)."""
+    by_key: dict[str, list[int]] = {}
+    singles: list[list[int]] = []
+    for p in positions:
+        lemma = records[p]["lemma"]
+        if lemma is None or pd.isna(lemma) or not str(lemma):
+            singles.append([p])
+            continue
+        by_key.setdefault(event_class(str(lemma)), []).append(p)
+    clusters: list[list[int]] = []
+    for members in by_key.values():
+        groups: list[list[int]] = []
+        for p in members:
+            for existing in groups:
+                if all(_compatible(records[p], records[q]) for q in existing):
+                    existing.append(p)
+                    break
+            else:
+                groups.append([p])
+        clusters.extend(groups)
+    clusters.extend(singles)
+    clusters.sort(key=lambda c: min(c))
+    return clusters
+
+
+def _compatible(a: dict, b: dict) -> bool:
+    """Whether two mentions of one key can be one happening (not two day-dated days apart)."""
+    if "statement" in (a["kind"], b["kind"]):
+        return True
+    if a["dated_by"] == "timex" and b["dated_by"] == "timex" and a["precision"] == "day" and b["precision"] == "day":
+        a_start, _ = _bounds(a)
+        b_start, _ = _bounds(b)
+        if a_start is not None and b_start is not None:
+            return abs((pd.Timestamp(a_start) - pd.Timestamp(b_start)).days) <= _MAX_DAYS_APART
+    return True
+
+
+def _bounds(record: dict):
+    start, end = record["date_start"], record["date_end"]
+    return (None if pd.isna(start) else start), (None if pd.isna(end) else end)
+
+
+def _event_id(story: str, record: dict, n: int) -> str:
+    """A stable id: the story, the first mention's article and trigger offset."""
+    seed = f"{story}\0{record['article_id']}\0{record['trigger_start']}\0{n}"
+    return "ev" + hashlib.sha1(seed.encode()).hexdigest()[:12]
+
+
+def _inherit(records: list[dict], members: list[int]) -> dict[int, dict]:
+    """Dates for the undated mentions of one event, from its narrowest time-expression date."""
+    if len(members) < 2:
+        return {}
+    dated = [records[m] for m in members if records[m]["dated_by"] == "timex"]
+    dated = [r for r in dated if not pd.isna(r["date_start"]) and not pd.isna(r["date_end"])]
+    if not dated:
+        return {}
+    best = min(dated, key=lambda r: (r["date_end"] - r["date_start"], r["date_start"]))
+    result = {}
+    for m in members:
+        record = records[m]
+        if record["dated_by"] not in _UNDATED:
+            continue
+        _, end = _bounds(record)
+        start, _ = _bounds(record)
+        if end is not None and best["date_start"] > end:
+            continue  # the story's date is after the mention's own bound ("killed" before publication)
+        if start is not None and best["date_end"] < start:
+            continue
+        result[m] = {
+            "date_start": best["date_start"],
+            "date_end": best["date_end"],
+            "precision": best["precision"],
+            "dated_by": "story",
+        }
+    return result

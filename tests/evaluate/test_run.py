@@ -55,7 +55,15 @@ def test_single_corpus_has_no_all_table():
 def test_unknown_task():
     with pytest.raises(ParameterError, match="task"):
         ev.score("sentiment", [], None)
-    assert set(ev.TASKS) == {"timex", "entities", "quantities", "casualties", "attribution"}
+    assert set(ev.TASKS) >= {
+        "timex",
+        "entities",
+        "quantities",
+        "casualties",
+        "attribution",
+        "event_time",
+        "event_coref",
+    }
 
 
 def test_run_on_timeml_directory(tmp_path, nlp):
