@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("path", metavar="PATH", help="a corpus directory (docs.jsonl), a .jsonl file or TimeML .tml")
     evaluate.add_argument("--limit", type=int, metavar="N", help="score only the first N documents")
+    evaluate.add_argument(
+        "--by",
+        choices=("corpus", "half", "outlet"),
+        default="corpus",
+        help="one table per corpus (default), per half (topic/outlet/period) or per PolNeAR outlet",
+    )
     evaluate.set_defaults(run=_cmd_eval)
     return parser
 
@@ -163,7 +169,7 @@ def _cmd_report(args) -> int:
 def _cmd_eval(args) -> int:
     from .evaluate import run
 
-    report = run(args.task, args.path, limit=args.limit, progress=True)
+    report = run(args.task, args.path, limit=args.limit, progress=True, by=args.by)
     print(report)
     return 0
 

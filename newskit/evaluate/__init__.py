@@ -28,6 +28,7 @@ from .attribution import score_attribution
 from .casualties import score_casualties
 from .entities import score_entities
 from .gold import read_gold, read_jsonl, read_timeml
+from .halves import GROUPINGS, group_of
 from .quantities import score_quantities
 from .report import EvalReport, metrics_frame
 from .timex import score_timex
@@ -90,6 +91,7 @@ def run(
     nlp=None,
     progress: bool = False,
     batch_size: int = 32,
+    by: str = "corpus",
 ) -> EvalReport:
     """Extract facts from annotated documents and score them against the gold.
 
@@ -103,10 +105,13 @@ def run(
         nlp: A loaded spaCy pipeline (default: :func:`newskit.nlp.load_pipeline`).
         progress: Show a progress bar while extracting.
         batch_size: Texts per ``nlp.pipe`` batch.
+        by: ``corpus`` (one table per corpus), ``half`` (two halves differing in
+            topic, outlet or period; see :mod:`newskit.evaluate.halves`) or
+            ``outlet`` (PolNeAR per outlet).
 
     Returns:
-        An :class:`EvalReport`, one metrics table per corpus (plus ``all`` when
-        the documents come from several corpora).
+        An :class:`EvalReport`, one metrics table per group (plus ``all`` when
+        there are several).
 
     Raises:
         ParameterError: Unknown task or a bad ``limit``.
@@ -123,9 +128,16 @@ def run(
         raise InputError(
             path, f"no document has gold for task {task!r} ({keys})", fix="pick the corpus made for that task"
         )
+    if by not in GROUPINGS:
+        raise ParameterError("by", by, "is not a grouping", fix=f"use one of {', '.join(GROUPINGS)}")
     records = records[:limit] if limit is not None else records
     facts = extract(articles_from_gold(records), nlp=nlp, progress=progress, batch_size=batch_size)
-    return score(task, records, predictions_for(task, facts), source=str(path))
+    if task == "entities":
+        # Entity ids across documents are what linking gives (B-cubed across articles).
+        from ..link.entities import link_entities
+
+        facts = link_entities(facts)
+    return score(task, records, predictions_for(task, facts), source=str(path), by=by)
 
 
 def _has_gold(record: dict, task: str) -> bool:
@@ -168,7 +180,14 @@ def predictions_for(task: str, facts) -> pd.DataFrame:
     return getattr(facts, table)
 
 
-def score(task: str, gold_records: Sequence[dict], predictions: pd.DataFrame | None, *, source: str = "") -> EvalReport:
+def score(
+    task: str,
+    gold_records: Sequence[dict],
+    predictions: pd.DataFrame | None,
+    *,
+    source: str = "",
+    by: str = "corpus",
+) -> EvalReport:
     """Score a prediction table against gold records, per corpus.
 
     Args:
@@ -179,6 +198,7 @@ def score(task: str, gold_records: Sequence[dict], predictions: pd.DataFrame | N
             functions), with ``article_id`` equal to the records' ``doc_id``;
             None for no predictions.
         source: Where the gold came from (kept on the report).
+        by: How to group the documents (see :func:`run`).
 
     Returns:
         An :class:`EvalReport` with one table per corpus, plus ``all`` pooling
@@ -188,7 +208,8 @@ def score(task: str, gold_records: Sequence[dict], predictions: pd.DataFrame | N
     scorer = SCORERS[task]
     groups: dict[str, list[dict]] = {}
     for record in gold_records:
-        groups.setdefault(str(record.get("corpus") or "corpus"), []).append(record)
+        groups.setdefault(group_of(record, by), []).append(record)
+    groups = dict(sorted(groups.items())) if by != "corpus" else groups
     if len(groups) > 1:
         groups["all"] = list(gold_records)
     tables = {corpus: metrics_frame(scorer(records, predictions)) for corpus, records in groups.items()}
