@@ -82,6 +82,10 @@ _MAX_FRAME_WORDS = 3
 #: How many sentences back a quotation without a speaker looks for one (a quote paragraph
 #: usually continues the speaker of the paragraph before).
 _SPEAKER_WINDOW = 4
+#: Nouns naming who speaks for the organisation after them (`a spokesman for the army`).
+_SPOKES_WORDS = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "release"})
+#: Dependencies of a modifier that can name a group's place (`Lafayette police`, `Iraqi officials`).
+_PLACE_MODIFIERS = ("compound", "amod", "nmod", "poss")
 
 
 @dataclass
@@ -120,7 +124,9 @@ def extract_attributions(doc: Doc) -> list[dict]:
     found += _orphan_quotes(doc, text, found, quotes)
     found.sort(key=lambda f: f.content)
     resolver = _Resolver(doc)
-    return [_row(doc, text, f, resolver) for f in found]
+    rows = [_row(doc, text, f, resolver) for f in found]
+    resolver.add_group_mentions()
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -573,6 +579,9 @@ class _Resolver:
         except ImportError:
             resolve_reference = None
         self.resolve_reference = resolve_reference
+        self.groups = {key: tuple(value.split("\t")) for key, value in read_table("speaker_groups").items()}
+        self.group_places: dict[str, str] = {}  # group name -> the place the article gave it first
+        self.group_mentions: dict[tuple[int, int], tuple[str, str, str]] = {}
 
     def inside(self, start: int, end: int, labels=_AGENT_LABELS) -> list[tuple]:
         return [m for m in self.mentions if start <= m[0] and m[1] <= end and m[3] in labels]
@@ -607,8 +616,97 @@ class _Resolver:
             if head.lower_ in _PRONOUN_LABELS:
                 return self._antecedent(head)
             if head.pos_ in ("NOUN", "PROPN"):
-                return self._reference(head)
+                reference = self._reference(head)
+                if reference:
+                    return reference
+                group = self._group(head)
+                if group:
+                    return group
         return within[0][2] if within else None
+
+    def _entity_at(self, token: Token, labels=(*_AGENT_LABELS, "LOC", "FAC")) -> str | None:
+        for m in self.mentions:
+            if m[0] <= token.idx < m[1] and m[3] in labels:
+                return m[2]
+        return None
+
+    def _group(self, head: Token, depth: int = 0) -> str | None:
+        """`police`, `officials`, `witnesses` → a group entity (`Lafayette Police`, ORG);
+        `a spokesman for the army` → the army (an entity of the article, else a group)."""
+        word = head.lower_
+        if word in _SPOKES_WORDS or head.lemma_.lower() in _SPOKES_WORDS:
+            if depth:
+                return None
+            owners = [
+                o
+                for c in head.children
+                if c.dep_ == "prep" and c.lower_ in ("for", "of", "from")
+                for o in c.children
+                if o.dep_ == "pobj"
+            ]
+            owners += [c for c in head.children if c.dep_ in ("poss", "compound")]
+            for owner in owners:
+                found = self._entity_at(owner) or self._group(owner, depth + 1)
+                if found:
+                    return found
+            return None
+        entry = self.groups.get(word)
+        if entry is None or head.pos_ not in ("NOUN", "PROPN"):
+            return None
+        name, label = entry[0], entry[1] if len(entry) > 1 else "ORG"
+        place = self._place(head)
+        if place:
+            self.group_places.setdefault(name, place)
+        else:
+            place = self.group_places.get(name)
+        full = f"{place} {name}" if place else name
+        eid = _group_entity_id(label, full)
+        self.names[eid] = full
+        start, end = head.idx, head.idx + len(head.text)
+        if not any(m[0] < end and start < m[1] for m in self.mentions):
+            self.group_mentions.setdefault((start, end), (eid, full, label))
+        return eid
+
+    def _place(self, head: Token) -> str | None:
+        """The place a group noun's own phrase gives: `Lafayette police`, `police in Lafayette`."""
+        candidates = [c for c in head.children if c.dep_ in _PLACE_MODIFIERS and c.i < head.i]
+        candidates += [
+            o
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in ("in", "of", "from")
+            for o in c.children
+            if o.dep_ == "pobj"
+        ]
+        for token in candidates:
+            for m in self.mentions:
+                if m[0] <= token.idx < m[1] and m[3] in ("GPE", "LOC", "NORP"):
+                    return _strip_possessive(self.doc.text[m[0] : m[1]])
+            if token.dep_ == "compound" and token.pos_ == "PROPN" and token.is_title:
+                words = [t for t in token.subtree if t.pos_ == "PROPN"]
+                return " ".join(t.text for t in words)
+        return None
+
+    def add_group_mentions(self) -> None:
+        """Put the group sources in the article's mentions, so `who is quoted` counts them."""
+        if not self.group_mentions:
+            return
+        mentions = _doc.facts(self.doc, "mentions")
+        names = (self.doc._.nk_facts or {}).setdefault("entity_names", {})
+        for (start, end), (eid, name, label) in self.group_mentions.items():
+            names[eid] = name
+            mentions.append(
+                {
+                    "entity_id": eid,
+                    "name": name,
+                    "label": label,
+                    "text": self.doc.text[start:end],
+                    "start": start,
+                    "end": end,
+                    "sentence": _doc.sentence_of(self.doc, start),
+                    "article_id": self.doc._.nk_article_id,
+                }
+            )
+        mentions.sort(key=lambda row: (row["start"], row["end"]))
 
     def _role(self, head: Token) -> str | None:
         """`the spokesman` → the person the roles table gives that role."""
@@ -670,6 +768,11 @@ class _Resolver:
                 if m[3] in labels:
                     return m[2]
         return None
+
+
+def _group_entity_id(label: str, name: str) -> str:
+    # The entities module's formula, so a group has the same id in every article.
+    return "E" + hashlib.sha1(f"{label}\0{name}".encode()).hexdigest()[:12]
 
 
 def _strip_possessive(text: str) -> str:
