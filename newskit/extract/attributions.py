@@ -82,6 +82,8 @@ _MAX_FRAME_WORDS = 3
 #: How many sentences back a quotation without a speaker looks for one (a quote paragraph
 #: usually continues the speaker of the paragraph before).
 _SPEAKER_WINDOW = 4
+#: How many sentences back "he"/"she" looks for the person it stands for.
+_PERSON_PRONOUN_WINDOW = 6
 #: Nouns naming who speaks for the organisation after them (`a spokesman for the army`).
 _SPOKES_WORDS = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "release"})
 #: Dependencies of a modifier that can name a group's place (`Lafayette police`, `Iraqi officials`).
@@ -746,7 +748,8 @@ class _Resolver:
             if m[1] > pronoun.idx or m[3] not in labels:
                 continue
             distance = sent_index - _doc.sentence_of(self.doc, m[0])
-            if distance > 2:
+            # "he"/"she" in news usually continues the person of the last paragraphs; other pronouns stay close.
+            if distance > (_PERSON_PRONOUN_WINDOW if pronoun.lower_ in ("he", "she") else 2):
                 continue
             token = self.doc[m[4]]
             is_subject = token.dep_ in _SUBJECTS or (token.dep_ == "appos" and token.head.dep_ in _SUBJECTS)
