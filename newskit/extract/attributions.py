@@ -709,6 +709,13 @@ class _Resolver:
                 }
             )
         mentions.sort(key=lambda row: (row["start"], row["end"]))
+        # Keep doc.spans["nk_mentions"] one span per mention row, as later extractors expect.
+        spans = list(_doc.mention_spans(self.doc))
+        for (start, end), (eid, _, label) in self.group_mentions.items():
+            span = self.doc.char_span(start, end, label=label, kb_id=eid)
+            if span is not None:
+                spans.append(span)
+        self.doc.spans[_doc.MENTIONS_KEY] = sorted(spans, key=lambda span: (span.start_char, span.end_char))
 
     def _role(self, head: Token) -> str | None:
         """`the spokesman` → the person the roles table gives that role."""
