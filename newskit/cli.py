@@ -152,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="predicted",
         help="event_coref: link events within predicted stories (link_stories), the gold ones, or both",
     )
+    evaluate.add_argument(
+        "--by",
+        choices=("corpus", "half", "outlet"),
+        default="corpus",
+        help="one table per corpus (default), per half (topic/outlet/period) or per PolNeAR outlet",
+    )
     evaluate.set_defaults(run=_cmd_eval)
     return parser
 
@@ -228,7 +234,7 @@ def _cmd_report(args) -> int:
 def _cmd_eval(args) -> int:
     from .evaluate import run
 
-    report = run(args.task, args.path, limit=args.limit, progress=True, stories=args.stories)
+    report = run(args.task, args.path, limit=args.limit, progress=True, stories=args.stories, by=args.by)
     print(report)
     return 0
 

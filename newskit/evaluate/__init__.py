@@ -31,6 +31,7 @@ from .entities import score_entities
 from .event_coref import score_event_coref
 from .event_time import score_event_time
 from .gold import read_gold, read_jsonl, read_timeml
+from .halves import GROUPINGS, group_of
 from .quantities import score_quantities
 from .report import EvalReport, metrics_frame
 from .timex import score_timex
@@ -103,6 +104,7 @@ def run(
     progress: bool = False,
     batch_size: int = 32,
     stories: str = "predicted",
+    by: str = "corpus",
 ) -> EvalReport:
     """Extract facts from annotated documents and score them against the gold.
 
@@ -119,10 +121,13 @@ def run(
         stories: For ``event_coref``: link events within ``predicted`` stories
             (:func:`newskit.link.link_stories`), within the ``gold`` ones, or
             ``both`` (one extraction, both scores; tables suffixed by the mode).
+        by: ``corpus`` (one table per corpus), ``half`` (two halves differing in
+            topic, outlet or period; see :mod:`newskit.evaluate.halves`) or
+            ``outlet`` (PolNeAR per outlet).
 
     Returns:
-        An :class:`EvalReport`, one metrics table per corpus (plus ``all`` when
-        the documents come from several corpora).
+        An :class:`EvalReport`, one metrics table per group (plus ``all`` when
+        there are several).
 
     Raises:
         ParameterError: Unknown task or a bad ``limit``.
@@ -141,13 +146,20 @@ def run(
         )
     if stories not in STORY_MODES:
         raise ParameterError("stories", stories, "is not a story mode", fix=f"use one of {', '.join(STORY_MODES)}")
+    if by not in GROUPINGS:
+        raise ParameterError("by", by, "is not a grouping", fix=f"use one of {', '.join(GROUPINGS)}")
     records = records[:limit] if limit is not None else records
     options = {"nlp": nlp, "progress": progress, "batch_size": batch_size}
     if "link" in inspect.signature(extract).parameters:
         options["link"] = False  # linking (when extract offers it) is done below, with the chosen stories
     facts = extract(articles_from_gold(records), **options)
+    if task == "entities":
+        # Entity ids across documents are what linking gives (B-cubed across articles).
+        from ..link.entities import link_entities
+
+        facts = link_entities(facts)
     if task != "event_coref":
-        return score(task, records, predictions_for(task, facts), source=str(path))
+        return score(task, records, predictions_for(task, facts), source=str(path), by=by)
     modes = ("predicted", "gold") if stories == "both" else (stories,)
     reports = []
     for mode in modes:
@@ -227,7 +239,14 @@ def predictions_for(task: str, facts) -> pd.DataFrame:
     return getattr(facts, table)
 
 
-def score(task: str, gold_records: Sequence[dict], predictions: pd.DataFrame | None, *, source: str = "") -> EvalReport:
+def score(
+    task: str,
+    gold_records: Sequence[dict],
+    predictions: pd.DataFrame | None,
+    *,
+    source: str = "",
+    by: str = "corpus",
+) -> EvalReport:
     """Score a prediction table against gold records, per corpus.
 
     Args:
@@ -238,6 +257,7 @@ def score(task: str, gold_records: Sequence[dict], predictions: pd.DataFrame | N
             functions), with ``article_id`` equal to the records' ``doc_id``;
             None for no predictions.
         source: Where the gold came from (kept on the report).
+        by: How to group the documents (see :func:`run`).
 
     Returns:
         An :class:`EvalReport` with one table per corpus, plus ``all`` pooling
@@ -247,7 +267,8 @@ def score(task: str, gold_records: Sequence[dict], predictions: pd.DataFrame | N
     scorer = SCORERS[task]
     groups: dict[str, list[dict]] = {}
     for record in gold_records:
-        groups.setdefault(str(record.get("corpus") or "corpus"), []).append(record)
+        groups.setdefault(group_of(record, by), []).append(record)
+    groups = dict(sorted(groups.items())) if by != "corpus" else groups
     if task == "event_coref":
         groups = {"all": list(gold_records), **_topic_halves(gold_records)}
     elif len(groups) > 1:

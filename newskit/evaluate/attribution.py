@@ -100,10 +100,16 @@ def score_attribution(gold_records: Sequence[dict], predictions: pd.DataFrame | 
             ``content_``/``source_``/``cue_`` ``start``/``end`` columns).
 
     Returns:
-        Measure → metrics for ``content``, ``content+source`` and ``content+cue``.
+        Measure → metrics for ``content``, ``content+source`` and ``content+cue``;
+        when the predictions have ``source_entity_id``, also ``source resolved``
+        (share of the scored predictions whose source is an entity; ``accuracy`` =
+        that share) and ``source span resolved`` (the same among predictions with a
+        source span).
     """
-    by_article = rows_by_article(predictions, _COLUMNS)
+    has_ids = predictions is not None and "source_entity_id" in predictions.columns
+    by_article = rows_by_article(predictions, [*_COLUMNS, "source_entity_id"] if has_ids else _COLUMNS)
     n_gold = n_predicted = n_matched = source_correct = cue_correct = 0
+    n_resolved = n_with_source = n_source_resolved = 0
     for record in gold_records:
         gold = record["gold"]
         gold_items = gold.get("attributions") or []
@@ -112,6 +118,11 @@ def score_attribution(gold_records: Sequence[dict], predictions: pd.DataFrame | 
             content = span_of(row, "content_start", "content_end")
             if content is not None and in_annotated_region(content, gold):
                 predicted.append((content, row))
+                resolved = row.get("source_entity_id") is not None
+                n_resolved += resolved
+                if span_of(row, "source_start", "source_end") is not None:
+                    n_with_source += 1
+                    n_source_resolved += resolved
         pairs = match_attributions(gold_items, [content for content, _ in predicted])
         n_gold += len(gold_items)
         n_predicted += len(predicted)
@@ -121,8 +132,19 @@ def score_attribution(gold_records: Sequence[dict], predictions: pd.DataFrame | 
             source_correct += _same_part(g.get("source"), span_of(row, "source_start", "source_end"))
             cue_correct += _same_part(g.get("cue"), span_of(row, "cue_start", "cue_end"))
     content = prf(n_matched, n_gold, n_predicted)
-    return {
+    scores = {
         "content": content,
         "content+source": attribute_row(content, source_correct, n_matched),
         "content+cue": attribute_row(content, cue_correct, n_matched),
     }
+    if has_ids:
+        scores["source resolved"] = _share_row(n_resolved, n_predicted)
+        scores["source span resolved"] = _share_row(n_source_resolved, n_with_source)
+    return scores
+
+
+def _share_row(correct: int, predicted: int) -> dict:
+    """Share of predicted statements whose source is a canonical entity (no gold involved)."""
+    nan = float("nan")
+    share = correct / predicted if predicted else nan
+    return {"P": nan, "R": nan, "F1": nan, "accuracy": share, "correct": correct, "gold": nan, "predicted": predicted}

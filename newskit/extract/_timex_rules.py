@@ -228,9 +228,13 @@ def interval(value: str | None) -> tuple[dt.date, dt.date] | None:
     Examples:
         >>> interval("2013-W11")
         (datetime.date(2013, 3, 11), datetime.date(2013, 3, 17))
-        >>> interval("199")
+        >>> interval("199X")
         (datetime.date(1990, 1, 1), datetime.date(1999, 12, 31))
+        >>> interval("18XX")
+        (datetime.date(1800, 1, 1), datetime.date(1899, 12, 31))
     """
+    if value and re.fullmatch(r"\d{3}X|\d{2}XX", value):
+        value = value.rstrip("X")  # TIMEX3 `199X` (the 1990s), `18XX` (the 1800s)
     if not value or "X" in value.split("T")[0]:
         return None
     value = value.split("T")[0]
@@ -637,11 +641,13 @@ def _calendar_date(core: str, ctx: _Context) -> Timex | None:
 
 
 def _decade_century(core: str, ctx: _Context) -> Timex | None:
-    match = re.fullmatch(r"(?:the\s+)?(?:(?P<c>1\d|20)(?P<d>\d)0|'(?P<yy>\d)0)'?s", core)
+    match = re.fullmatch(r"(?:the\s+)?(?:(?P<c>1\d|20)(?P<d>\d)0|'(?P<yy>\d)0)['’]?s", core)
     if match:
         if match["yy"]:
-            return Timex("DATE", f"19{match['yy']}")
-        return Timex("DATE", f"{match['c']}{match['d']}")
+            return Timex("DATE", f"19{match['yy']}X")
+        if match["d"] == "0" and match["c"] != "20":
+            return Timex("DATE", f"{match['c']}XX")  # "the 1800s": the century (TIMEX3 `18XX`)
+        return Timex("DATE", f"{match['c']}{match['d']}X")  # "the 1990s" `199X`; "the 2000s" the decade `200X`
     nineties = {
         "twenties": 2,
         "thirties": 3,
@@ -657,10 +663,10 @@ def _decade_century(core: str, ctx: _Context) -> Timex | None:
         core,
     )
     if match:
-        return Timex("DATE", f"19{nineties[match['w']]}")
+        return Timex("DATE", f"19{nineties[match['w']]}X")
     match = re.fullmatch(r"(?:the\s+)?(?:(?P<h>first|second|last)\s+half\s+of\s+the\s+)'?(?P<yy>\d)0'?s", core)
     if match:
-        return Timex("DATE", f"19{match['yy']}", mod="START" if match["h"] == "first" else "END")
+        return Timex("DATE", f"19{match['yy']}X", mod="START" if match["h"] == "first" else "END")
     match = re.fullmatch(
         r"(?:the\s+|a\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)\s+century|(?:the\s+)?(?P<w>\w+(?:-\w+)?)\s+century", core
     )

@@ -83,6 +83,12 @@ _MAX_FRAME_WORDS = 3
 #: How many sentences back a quotation without a speaker looks for one (a quote paragraph
 #: usually continues the speaker of the paragraph before).
 _SPEAKER_WINDOW = 4
+#: How many sentences back "he"/"she" looks for the person it stands for.
+_PERSON_PRONOUN_WINDOW = 6
+#: Nouns naming who speaks for the organisation after them (`a spokesman for the army`).
+_SPOKES_WORDS = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "release"})
+#: Dependencies of a modifier that can name a group's place (`Lafayette police`, `Iraqi officials`).
+_PLACE_MODIFIERS = ("compound", "amod", "nmod", "poss")
 
 
 @dataclass
@@ -121,7 +127,9 @@ def extract_attributions(doc: Doc) -> list[dict]:
     found += _orphan_quotes(doc, text, found, quotes)
     found.sort(key=lambda f: f.content)
     resolver = _Resolver(doc)
-    return [_row(doc, text, f, resolver) for f in found]
+    rows = [_row(doc, text, f, resolver) for f in found]
+    resolver.add_group_mentions()
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -574,6 +582,9 @@ class _Resolver:
 
         self.resolve_reference = resolve_reference
         self._starts = [m[0] for m in self.mentions]
+        self.groups = {key: tuple(value.split("\t")) for key, value in read_table("speaker_groups").items()}
+        self.group_places: dict[str, str] = {}  # group name -> the place the article gave it first
+        self.group_mentions: dict[tuple[int, int], tuple[str, str, str]] = {}
 
     def inside(self, start: int, end: int, labels=_AGENT_LABELS) -> list[tuple]:
         # Mentions are sorted by start: look only at those starting in [start, end).
@@ -610,8 +621,104 @@ class _Resolver:
             if head.lower_ in _PRONOUN_LABELS:
                 return self._antecedent(head)
             if head.pos_ in ("NOUN", "PROPN"):
-                return self._reference(head)
+                reference = self._reference(head)
+                if reference:
+                    return reference
+                group = self._group(head)
+                if group:
+                    return group
         return within[0][2] if within else None
+
+    def _entity_at(self, token: Token, labels=(*_AGENT_LABELS, "LOC", "FAC")) -> str | None:
+        for m in self.mentions:
+            if m[0] <= token.idx < m[1] and m[3] in labels:
+                return m[2]
+        return None
+
+    def _group(self, head: Token, depth: int = 0) -> str | None:
+        """`police`, `officials`, `witnesses` → a group entity (`Lafayette Police`, ORG);
+        `a spokesman for the army` → the army (an entity of the article, else a group)."""
+        word = head.lower_
+        if word in _SPOKES_WORDS or head.lemma_.lower() in _SPOKES_WORDS:
+            if depth:
+                return None
+            owners = [
+                o
+                for c in head.children
+                if c.dep_ == "prep" and c.lower_ in ("for", "of", "from")
+                for o in c.children
+                if o.dep_ == "pobj"
+            ]
+            owners += [c for c in head.children if c.dep_ in ("poss", "compound")]
+            for owner in owners:
+                found = self._entity_at(owner) or self._group(owner, depth + 1)
+                if found:
+                    return found
+            return None
+        entry = self.groups.get(word)
+        if entry is None or head.pos_ not in ("NOUN", "PROPN"):
+            return None
+        name, label = entry[0], entry[1] if len(entry) > 1 else "ORG"
+        place = self._place(head)
+        if place:
+            self.group_places.setdefault(name, place)
+        else:
+            place = self.group_places.get(name)
+        full = f"{place} {name}" if place else name
+        eid = _group_entity_id(label, full)
+        self.names[eid] = full
+        start, end = head.idx, head.idx + len(head.text)
+        if not any(m[0] < end and start < m[1] for m in self.mentions):
+            self.group_mentions.setdefault((start, end), (eid, full, label))
+        return eid
+
+    def _place(self, head: Token) -> str | None:
+        """The place a group noun's own phrase gives: `Lafayette police`, `police in Lafayette`."""
+        candidates = [c for c in head.children if c.dep_ in _PLACE_MODIFIERS and c.i < head.i]
+        candidates += [
+            o
+            for c in head.children
+            if c.dep_ == "prep" and c.lower_ in ("in", "of", "from")
+            for o in c.children
+            if o.dep_ == "pobj"
+        ]
+        for token in candidates:
+            for m in self.mentions:
+                if m[0] <= token.idx < m[1] and m[3] in ("GPE", "LOC", "NORP"):
+                    return _strip_possessive(self.doc.text[m[0] : m[1]])
+            if token.dep_ == "compound" and token.pos_ == "PROPN" and token.is_title:
+                words = [t for t in token.subtree if t.pos_ == "PROPN"]
+                return " ".join(t.text for t in words)
+        return None
+
+    def add_group_mentions(self) -> None:
+        """Put the group sources in the article's mentions, so `who is quoted` counts them."""
+        if not self.group_mentions:
+            return
+        mentions = _doc.facts(self.doc, "mentions")
+        names = (self.doc._.nk_facts or {}).setdefault("entity_names", {})
+        for (start, end), (eid, name, label) in self.group_mentions.items():
+            names[eid] = name
+            mentions.append(
+                {
+                    "entity_id": eid,
+                    "name": name,
+                    "label": label,
+                    "text": self.doc.text[start:end],
+                    "start": start,
+                    "end": end,
+                    "sentence": _doc.sentence_of(self.doc, start),
+                    "article_id": self.doc._.nk_article_id,
+                }
+            )
+        mentions.sort(key=lambda row: (row["start"], row["end"]))
+        # Keep doc.spans["nk_mentions"] one span per mention row, as later extractors expect.
+        spans = list(_doc.mention_spans(self.doc))
+        for (start, end), (eid, _, label) in self.group_mentions.items():
+            span = self.doc.char_span(start, end, label=label, kb_id=eid)
+            if span is not None:
+                spans.append(span)
+        self.doc.spans[_doc.MENTIONS_KEY] = sorted(spans, key=lambda span: (span.start_char, span.end_char))
 
     def _role(self, head: Token) -> str | None:
         """`the spokesman` → the person the roles table gives that role."""
@@ -646,15 +753,17 @@ class _Resolver:
         then the first mention of that sentence."""
         labels = _PRONOUN_LABELS[pronoun.lower_]
         sent_index = _doc.sentence_of(self.doc, pronoun.idx)
-        # Only mentions from two sentences back up to the pronoun can be chosen: look only at those.
-        window_start = _doc.sentence_starts(self.doc)[max(sent_index - 2, 0)]
+        # Only mentions within the pronoun windows below can be chosen: look only at those.
+        back = _PERSON_PRONOUN_WINDOW if pronoun.lower_ in ("he", "she") else 2
+        window_start = _doc.sentence_starts(self.doc)[max(sent_index - back, 0)]
         first, last = bisect.bisect_left(self._starts, window_start), bisect.bisect_right(self._starts, pronoun.idx)
         best = None
         for m in self.mentions[first:last]:
             if m[1] > pronoun.idx or m[3] not in labels:
                 continue
             distance = sent_index - _doc.sentence_of(self.doc, m[0])
-            if distance > 2:
+            # "he"/"she" in news usually continues the person of the last paragraphs; other pronouns stay close.
+            if distance > (_PERSON_PRONOUN_WINDOW if pronoun.lower_ in ("he", "she") else 2):
                 continue
             token = self.doc[m[4]]
             is_subject = token.dep_ in _SUBJECTS or (token.dep_ == "appos" and token.head.dep_ in _SUBJECTS)
@@ -676,6 +785,11 @@ class _Resolver:
                 if m[3] in labels:
                     return m[2]
         return None
+
+
+def _group_entity_id(label: str, name: str) -> str:
+    # The entities module's formula, so a group has the same id in every article.
+    return "E" + hashlib.sha1(f"{label}\0{name}".encode()).hexdigest()[:12]
 
 
 def _strip_possessive(text: str) -> str:

@@ -22,11 +22,13 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from spacy.tokens import Doc, Span, Token
 
 from ._doc import sentence_of
+from ._quotes import read_words
 from ._timex_rules import FUTURE, PARTS_OF_DAY, PAST, PRESENT, Timex, interval, normalise
 
 __all__ = ["extract_timexes"]
@@ -408,7 +410,76 @@ def _candidate_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
-    return sorted(span for span in taken if not _TITLE_UNIT.search(text[span[0] : span[1]]))
+    return sorted(
+        span
+        for span in taken
+        if not _TITLE_UNIT.search(text[span[0] : span[1]]) and not _not_a_year(doc, text, span[0], span[1])
+    )
+
+
+#: A bare year or decade as written, the only shapes :func:`_not_a_year` questions.
+_BARE_YEAR = re.compile(r"(?:the\s+)?(?:early\s+|late\s+|mid-?\s*)?(?P<n>\d{3,4})(?:s|['’]s)?", re.IGNORECASE)
+#: After a number: an address (`the 2000 block of`, `1925 Main Street`, `1800 N. Elm Ave.`).
+_ADDRESS_AFTER = re.compile(
+    r"\s+(?:block\b|(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?(?:[A-Z][\w'.-]*\s+){1,3}"
+    r"(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Dr\.?|Highway|Hwy\.?|Way|"
+    r"Place|Pl\.?|Court|Ct\.?|Parkway|Pkwy\.?|Circle|Terrace|Pike|Trail|Square|Alley|Row)(?![\w]))"
+)
+#: Before a number: it is an identifier (`Flight 1549`, `Section 1983`, `Room 2012`, `No. 1995`).
+_ID_BEFORE = re.compile(
+    r"(?:\b(?:No|Nos|Rm|Apt|Ste|Rte|Hwy|Sec|Bldg)\.|#|\b(?:[Nn]umber|[Nn]o|Room|Apartment|Suite|Flight|Route|Interstate|"
+    r"Highway|Exit|[Ee]xit|Section|Form|Bill|HB|SB|Precinct|Badge|[Cc]ase|Unit|Lot|Box|Gate|Pier|Channel|Windows|"
+    r"Ward|Building|Bus|[Bb]us|Train|[Tt]rain|Platform|Code|Rule|Local|Engine|Ladder|Squad|[Jj]ersey|[Mm]odel|"
+    r"[Vv]ersion|Boeing|Airbus|[Hh]ull))\s*$"
+)
+_MODEL_NOUN = re.compile(r"\s+(?:-?model\s+)?(?P<word>[\w-]+)")
+#: Time prepositions: a number after one is a date even before a plural noun ("in 2019 sales rose").
+_TIME_PREPOSITIONS = {"in", "since", "by", "until", "before", "after", "from", "during", "of", "through"}
+
+
+@functools.cache
+def _vehicle_words() -> frozenset[str]:
+    return read_words("vehicle_makes")
+
+
+def _not_a_year(doc: Doc, text: str, start: int, end: int) -> bool:
+    """A number that only looks like a year: an address, a model year, an identifier, a count, a tally.
+
+    Only bare years and decades are questioned (``2000``, ``the early 2000s``); the words
+    around them decide: ``the 2000 block of``, ``1925 Main Street``, ``a 2006 Volkswagen``,
+    ``an early 2000s model Toyota``, ``Flight 1549``, ``Section 1983``, ``2019-CR-1123``,
+    ``covers 2000 schools``, ``a vote of 2020 to 1999``.
+    """
+    match = _BARE_YEAR.fullmatch(text[start:end])
+    if match is None:
+        return False
+    after, before = text[end : end + 80], text[max(0, start - 30) : start]
+    if _ADDRESS_AFTER.match(after) or _ID_BEFORE.search(before):
+        return True
+    model = _MODEL_NOUN.match(after)
+    if model and (model["word"].lower() in _vehicle_words() or re.match(r"\s+-?model\b", after)):
+        return True
+    number = match["n"]
+    hyphen_after = re.match(r"-(\w+)", after)
+    if hyphen_after and not (
+        re.fullmatch(r"\d{4}", hyphen_after[1])
+        or (re.fullmatch(r"\d\d", hyphen_after[1]) and int(hyphen_after[1]) == (int(number) + 1) % 100)
+    ):
+        return True  # "2015-44", "2019-CR-1123": an identifier, not a span of years ("1998-99")
+    if re.search(r"(?:[A-Za-z]|\d)-$", before) and not re.search(r"(?:\b\d{4}|\bmid)-$", before, re.IGNORECASE):
+        return True  # "CR-1123", "2021-004512"
+    tally = re.match(r"\s+to\s+(\d{4})\b", after)
+    tally_before = re.search(r"\b(\d{4})\s+to\s+$", before)
+    if (tally and int(tally[1]) < int(number)) or (tally_before and int(tally_before[1]) > int(number)):
+        return True  # "2020 to 1999" is a tally; years run forward ("from 2002 to 2010")
+    if len(text[start:end]) == len(number):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and span.end < len(doc):
+            nxt, prev = doc[span.end], doc[span.start - 1] if span.start > 0 else None
+            determiner = prev is not None and (prev.tag_ in ("DT", "PRP$", "POS") or prev.lower_ in _TIME_PREPOSITIONS)
+            if nxt.tag_ == "NNS" and not determiner:
+                return True  # "covers 2000 schools": a count
+    return False
 
 
 #: A capitalised time unit after a capitalised word or a number is a title: ABC's "This Week", CBS's "60 Minutes".

@@ -221,6 +221,48 @@ def test_pronoun_source_keeps_its_span_and_resolves(nlp):
     assert row["source"] == "Maria Lopez"
 
 
+def _facts(nlp, text):
+    import newskit as nk
+
+    return nk.extract_text(text, published="2021-05-04", nlp=nlp)
+
+
+def test_police_are_a_source_entity_with_their_place(nlp):
+    facts = _facts(nlp, "Lafayette police said the driver fled on foot. Police said nobody else was hurt.")
+    rows = facts.attributions.set_index("content")
+    assert rows.loc["the driver fled on foot", "source"] == "Lafayette Police"
+    # The bare `Police` later in the article is the same group, with the place given earlier.
+    assert (
+        rows.loc["nobody else was hurt", "source_entity_id"] == rows.loc["the driver fled on foot", "source_entity_id"]
+    )
+    group = facts.entities.set_index("name").loc["Lafayette Police"]
+    assert group.label == "ORG" and group.n_mentions == 2  # counted in `who is quoted`
+    assert set(facts.mentions[facts.mentions.name == "Lafayette Police"].text) == {"police", "Police"}
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "source", "label"),
+    [
+        ("Witnesses said they heard four shots.", "they heard four shots", "Witnesses", "NORP"),
+        ("Officials in Baghdad said the talks would resume.", "the talks would resume", "Baghdad Officials", "ORG"),
+        ("Iraqi officials said the bridge was closed.", "the bridge was closed", "Iraqi Officials", "ORG"),
+        ("A spokesman for the army said the troops had withdrawn.", "the troops had withdrawn", "Army", "ORG"),
+        ("Authorities said the road would reopen on Friday.", "the road would reopen on Friday", "Authorities", "ORG"),
+    ],
+)
+def test_groups_and_spokesmen_resolve_to_group_entities(nlp, text, content, source, label):
+    facts = _facts(nlp, text)
+    row = facts.attributions.set_index("content").loc[content]
+    assert row["source"] == source
+    entity = facts.entities.set_index("entity_id").loc[row["source_entity_id"]]
+    assert (entity["name"], entity["label"]) == (source, label)
+
+
+def test_a_named_spokesman_still_resolves_to_the_person(nlp):
+    facts = _facts(nlp, "Army spokesman John Reed spoke on Monday. The spokesman said the troops had withdrawn.")
+    assert facts.attributions.set_index("content").loc["the troops had withdrawn", "source"] == "John Reed"
+
+
 def test_verbs_inside_a_quote_are_not_cues(nlp):
     rows = _rows(nlp, "“I think we will win this state easily,” the senator said.")
     assert [r["cue"] for r in rows] == ["said"]
