@@ -144,28 +144,29 @@ def _check_report(out: Path, *, group_by: str = "source"):
     assert any(group_by in (a["xlabel"] + a["ylabel"] + f["title"]) for f in compare.values() for a in f["axes"])
     # the timeline draws every dated event once, as a point or a bar (or counts them when there are many)
     timeline = _figures(out / "timeline.ipynb")["timeline"]
+    marks = timeline["marks"]
     dated = facts.events[facts.events["date_start"].notna() | facts.events["date_end"].notna()]
     if dated.empty:
-        assert timeline["message"] == "no events found"
+        assert marks["message"] == "no events found"
     elif len(dated) <= 300:
         # happenings only (reporting verbs are not drawn); open bounds ("before publication") and
         # dates off the bulk are counted as hidden, not drawn
         dated = dated[dated["salient"].fillna(True).astype(bool)]
-        info = timeline["newskit"]
-        assert timeline["points"] + timeline["bars"] == info["n_drawn"]
+        info = timeline
+        assert marks["points"] + marks["bars"] == info["n_drawn"]
         assert info["n_drawn"] + info["n_hidden"] == len(dated)
-        assert timeline["title"] == f"Events over time ({info['n_drawn']} event{'s' if info['n_drawn'] != 1 else ''})"
+        assert marks["title"] == f"Events over time ({info['n_drawn']} event{'s' if info['n_drawn'] != 1 else ''})"
     compare = _figures(out / "compare.ipynb")
-    assert compare["mentions"]["title"] == f"Mentions per entity and {group_by}"
-    assert compare["mentions"]["xlabel"] == {"source": "source (outlet)", "month": "month of publication"}[group_by]
-    assert compare["tone"]["ylabel"].startswith("mean tone")
-    assert compare["tone"]["lines"] == min(facts.articles["source"].fillna("(no source)").nunique(), 8)
+    assert compare["mentions"]["marks"]["title"] == f"Mentions per entity and {group_by}"
+    assert compare["mentions"]["marks"]["xlabel"] == {"source": "source (outlet)", "month": "month of publication"}[group_by]
+    assert compare["tone"]["marks"]["ylabel"].startswith("mean tone")
+    assert compare["tone"]["marks"]["lines"] == min(facts.articles["source"].fillna("(no source)").nunique(), 8)
     article = _figures(out / "article.ipynb")
     first = facts.articles["article_id"].iloc[0]
     n_entities = facts.mentions.loc[facts.mentions["article_id"] == first, ["name", "label"]].drop_duplicates().shape[0]
-    assert article["entities"]["bars"] == min(n_entities, 15)
+    assert article["entities"]["marks"]["bars"] == min(n_entities, 15)
     n_quantities = int(facts.quantities.loc[facts.quantities["article_id"] == first, "value"].notna().sum())
-    assert article["quantities"]["points"] == min(n_quantities, 25)
+    assert article["quantities"]["marks"]["points"] == min(n_quantities, 25)
     return facts
 
 

@@ -240,12 +240,16 @@ def figure_info(fig, name: str | None = None) -> dict:
 
     Returns:
         ``{"name", "title", "kind", "n_drawn", "n_hidden", "series", "axes": [{"x": [lo, hi],
-        "y": [lo, hi], ...}]}``; date axes give ISO strings.
+        "y": [lo, hi], ...}], "marks"}``; date axes give ISO strings; ``marks`` counts what the
+        first axes draws (:func:`newskit.plots.figure_summary`).
     """
+    from ..plots import figure_summary
+
     info = getattr(fig, "newskit_info", None)
     info = dict(info) if isinstance(info, Mapping) else _read_figure(fig)
     info.setdefault("series", {})
-    result = {"name": name, **info, "axes": _axes_ranges(fig)}
+    marks = {k: v for k, v in figure_summary(fig).items() if k != "newskit"} if fig.axes else {}
+    result = {"name": name, **info, "axes": _axes_ranges(fig), "marks": marks}
     return jsonable(result)
 
 
