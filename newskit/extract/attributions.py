@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from .. import lexicons
 from . import _doc
 from ._quotes import (
     Quote,
@@ -55,6 +56,12 @@ from ._quotes import (
 )
 
 __all__ = ["extract_attributions", "find_quotes"]
+
+
+def _speaker_groups() -> dict[str, tuple[str, ...]]:
+    """Group noun (lower case) → (canonical name, label), from ``lexicons/speaker_groups.txt``."""
+    return {row[0].lower(): tuple(row[1:3]) for row in lexicons.rows("speaker_groups")}
+
 
 #: Dependencies that hold what a reporting verb reports.
 _CLAUSAL = ("ccomp", "xcomp")
@@ -582,7 +589,7 @@ class _Resolver:
 
         self.resolve_reference = resolve_reference
         self._starts = [m[0] for m in self.mentions]
-        self.groups = {key: tuple(value.split("\t")) for key, value in read_table("speaker_groups").items()}
+        self.groups = _speaker_groups()
         self.group_places: dict[str, str] = {}  # group name -> the place the article gave it first
         self.group_mentions: dict[tuple[int, int], tuple[str, str, str]] = {}
 

@@ -41,19 +41,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
+from .. import lexicons
 from ._doc import entity_name, facts, mention_spans, sentence_of
 
 __all__ = ["extract_events"]
 
-LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
 
 #: Clause relations whose head verb is a predicate of its own.
 _CLAUSE_DEPS = {"ROOT", "conj", "advcl", "relcl", "ccomp", "parataxis"}
-_MODALS = {"must", "should", "could", "may", "might", "can", "ought", "would"}
+_MODALS = frozenset(row[0] for row in lexicons.rows("modals") if row[1:] == ("modal",))
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _PLACE_PREPOSITIONS = {"in", "at", "near", "across", "throughout", "inside", "outside", "around"}
 _ACTOR_DEPS = {"nsubj", "nsubjpass", "agent", "dobj", "pobj", "poss", "compound", "appos", "conj", "attr", "dative"}
@@ -76,10 +75,7 @@ _DURATION = re.compile(r"P(?P<n>\d+(?:\.\d+)?)(?P<unit>[YMWD])$")
 def _triggers() -> dict[tuple[str, str], str]:
     """(lemma, "verb"/"noun") → kind, from ``event_triggers.tsv``."""
     table: dict[tuple[str, str], str] = {}
-    for line in (LEXICONS / "event_triggers.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        lemma, kind, pos = line.split("\t")
+    for lemma, kind, pos in lexicons.rows("event_triggers"):
         for part in ("verb", "noun") if pos == "both" else (pos,):
             table[(lemma.strip(), part)] = kind
     return table
@@ -87,18 +83,13 @@ def _triggers() -> dict[tuple[str, str], str]:
 
 @functools.cache
 def _non_eventive() -> frozenset[str]:
-    lines = (LEXICONS / "non_eventive_verbs.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+    return lexicons.words("non_eventive_verbs")
 
 
 @functools.cache
 def _reporting_verbs() -> frozenset[str]:
     """Reporting verbs of the attribution extractor (a complement makes them statements)."""
-    path = LEXICONS / "reporting_verbs.txt"
-    if not path.exists():
-        return frozenset()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+    return lexicons.words("reporting_verbs")
 
 
 def extract_events(doc: Doc) -> list[dict]:
@@ -267,8 +258,7 @@ _COGNITIVE = frozenset(
 
 @functools.cache
 def _word_list(name: str) -> frozenset[str]:
-    lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+    return lexicons.words(name)
 
 
 def _is_trigger(token: Token) -> bool:

@@ -23,15 +23,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-from pathlib import Path
 
 import pandas as pd
 
+from .. import lexicons
 from ..facts import Facts
 
 __all__ = ["event_class", "link_events"]
 
-LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
 
 #: Most days apart two day-dated mentions of one event can be (reports round "overnight" either way).
 _MAX_DAYS_APART = 1
@@ -42,10 +41,7 @@ _UNDATED = {"publication", "tense"}
 def _classes() -> dict[str, str]:
     """Lemma → event class, from ``event_classes.tsv``."""
     table: dict[str, str] = {}
-    for line in (LEXICONS / "event_classes.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, lemmas = line.split("\t", 1)
+    for name, lemmas, *_ in lexicons.rows("event_classes"):
         for lemma in lemmas.split(","):
             table[lemma.strip()] = name.strip()
     return table
