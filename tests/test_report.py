@@ -575,3 +575,17 @@ def test_scheduled_runs_reuse_one_store_and_never_read_their_own_reports(feed_di
     assert [Path(s["path"]).name for s in manifest2["skipped"]] == ["notes.xyz"]
     assert manifest2["started"] >= manifest["started"]
     assert not list((feed_dir / "reports").glob(".*.partial-*")) and not list((feed_dir / "reports").glob(".*.old-*"))
+
+
+def test_table_cells_show_numbers_for_people_not_scientific_notation():
+    from newskit.report.display import table_html
+
+    markup = table_html(pd.DataFrame({"what": ["bail"], "value": [325000.0]}))
+    assert "325,000" in markup and "e+05" not in markup
+
+
+def test_article_card_with_unknown_tone_label_does_not_crash():
+    from newskit.report.display import article_card
+
+    card = article_card({"title": "Floods", "tone": 0.3, "tone_label": pd.NA})
+    assert "+0.30 (—)" in card

@@ -24,6 +24,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..formatting import number
+
 __all__ = [
     "BIDI_CONTROLS",
     "article_card",
@@ -61,7 +63,7 @@ def _cell(value, limit: int) -> str:
     elif isinstance(value, pd.Timestamp):
         value = value.strftime("%Y-%m-%d") if value == value.normalize() else value.strftime("%Y-%m-%d %H:%M")
     elif isinstance(value, float):
-        value = f"{value:,.4g}"
+        value = number(value)
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -273,7 +275,9 @@ def article_card(article: Mapping) -> str:
         return f"<tr><th>{escape(label)}</th><td>{escape(_cell(value, 200))}</td></tr>"
 
     tone = article.get("tone")
-    tone_text = "—" if tone is None or pd.isna(tone) else f"{float(tone):+.2f} ({article.get('tone_label') or '—'})"
+    label = article.get("tone_label")
+    label = "—" if label is None or pd.isna(label) else label
+    tone_text = "—" if tone is None or pd.isna(tone) else f"{float(tone):+.2f} ({label})"
     parts = [
         row("title", article.get("title")),
         row("published", article.get("published")),

@@ -84,9 +84,21 @@ def resolve_entities(facts: Facts, entities: Sequence[str]) -> list[str]:
 
 
 def subset(facts: Facts, article_ids) -> Facts:
-    """The facts of some articles only (``entities`` recounted over them)."""
+    """The facts of some articles only (``entities`` recounted over them).
+
+    Stories, figures and figure reports are kept whole for every story that one of the
+    articles belongs to: a figure is about its story, not about the articles selected.
+    """
     ids = set(article_ids)
-    frames = {name: df[df["article_id"].isin(ids)] for name, df in facts.tables().items() if "article_id" in df.columns}
+    frames = {
+        name: df[df["article_id"].isin(ids)]
+        for name, df in facts.tables().items()
+        if "article_id" in df.columns and name != "figure_reports"
+    }
+    stories = set(frames["articles"]["story_id"].dropna())
+    for name in ("stories", "figures", "figure_reports"):
+        table = getattr(facts, name)
+        frames[name] = table[table["story_id"].isin(stories)]
     mentions = frames["mentions"]
     entities = facts.entities[facts.entities["entity_id"].isin(set(mentions["entity_id"].dropna()))].copy()
     if len(entities):
