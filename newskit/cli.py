@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="score extraction against annotated gold (P/R/F1)")
     evaluate.add_argument(
         "task",
-        choices=("timex", "timeml", "entities", "quantities", "casualties", "attribution"),
+        choices=("timex", "timeml", "entities", "quantities", "casualties", "attribution", "stories"),
         help="what to score",
     )
     evaluate.add_argument("path", metavar="PATH", help="a corpus directory (docs.jsonl), a .jsonl file or TimeML .tml")

@@ -30,6 +30,7 @@ from .entities import score_entities
 from .gold import read_gold, read_jsonl, read_timeml
 from .quantities import score_quantities
 from .report import EvalReport, metrics_frame
+from .stories import run_stories, score_stories
 from .timex import score_timex
 
 __all__ = [
@@ -46,11 +47,12 @@ __all__ = [
     "score_casualties",
     "score_entities",
     "score_quantities",
+    "score_stories",
     "score_timex",
 ]
 
 #: The tasks ``newskit eval`` scores (the CLI's choices).
-TASKS: tuple[str, ...] = ("timex", "entities", "quantities", "casualties", "attribution")
+TASKS: tuple[str, ...] = ("timex", "entities", "quantities", "casualties", "attribution", "stories")
 
 #: Other accepted names → task.
 TASK_ALIASES: dict[str, str] = {"timeml": "timex"}
@@ -62,6 +64,7 @@ GOLD_KEYS: dict[str, tuple[str, ...]] = {
     "quantities": ("quantities",),
     "casualties": ("killed", "injured"),
     "attribution": ("attributions",),
+    "stories": ("story", "topic"),
 }
 
 SCORERS: dict[str, Callable[[Sequence[dict], pd.DataFrame | None], dict[str, dict]]] = {
@@ -70,6 +73,7 @@ SCORERS: dict[str, Callable[[Sequence[dict], pd.DataFrame | None], dict[str, dic
     "quantities": score_quantities,
     "casualties": score_casualties,
     "attribution": score_attribution,
+    "stories": score_stories,
 }
 
 
@@ -115,6 +119,8 @@ def run(
     from ..extract import extract
 
     task = _task(task)
+    if task == "stories":  # scored over the whole set at once, with its topic halves and baselines
+        return run_stories(path, limit=limit, nlp=nlp, progress=progress, batch_size=batch_size)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ParameterError("limit", limit, "must be a positive integer or None")
     records = [r for r in read_gold(path) if _has_gold(r, task)]
@@ -162,6 +168,8 @@ def predictions_for(task: str, facts) -> pd.DataFrame:
         from ..extract.casualties import casualty_summary  # imported late: written alongside this module
 
         return casualty_summary(facts)
+    if task == "stories":
+        return facts.articles
     table = {"timex": "timexes", "entities": "mentions", "quantities": "quantities", "attribution": "attributions"}[
         task
     ]
