@@ -579,6 +579,9 @@ def read_facts(
             raise StoreError(
                 f"{directory}: damaged store, a table file cannot be read ({exc}); {_FIX_REBUILD.format(dir=directory)}"
             ) from None
+    from .store_link import attach_links  # hook: the store's link tables and story ids
+
+    frames = attach_links(directory, manifest, frames)
     for table in schema.TABLES:
         frames.setdefault(table, schema.frame(table))
     return Facts(**frames)
@@ -1064,6 +1067,9 @@ def extract_to_store(
         dead = _drop_dead_chunks(out, manifest)
         _save_manifest(out, manifest)
         _unlink_all(dead)
+        from .store_link import link_store  # hook: link new articles into the store's stories
+
+        link_store(out, manifest=manifest)
     result.seconds = time.perf_counter() - started
     return result
 
