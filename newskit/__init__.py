@@ -76,7 +76,12 @@ def casualty_summary(facts, *, by: str = "article"):
         outcome, _, bound = column.partition("_")
         key = f"_{bound}" if bound else ""
         summary[column] = pd.array(
-            [None if (s, outcome) not in values or pd.isna(values[(s, outcome)][key]) else int(values[(s, outcome)][key]) for s in story_ids],
+            [
+                None
+                if (s, outcome) not in values or pd.isna(values[(s, outcome)][key])
+                else int(values[(s, outcome)][key])
+                for s in story_ids
+            ],
             dtype="Int64",
         )
     return summary

@@ -34,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .facts import Facts
 
 __all__ = ["LINK_FILES", "attach_links", "link_store", "read_links"]
 
@@ -93,9 +92,9 @@ def attach_links(directory: Path, manifest: dict, frames: dict[str, pd.DataFrame
 
 
 def _write_generation(directory: Path, manifest: dict, tables: dict[str, pd.DataFrame]) -> None:
-    from .store import _atomic_write, _parquet_bytes, _save_manifest, to_arrow
-
     import pyarrow as pa
+
+    from .store import _atomic_write, _parquet_bytes, _save_manifest, to_arrow
 
     (directory / LINKS).mkdir(exist_ok=True)
     old = (manifest.get("links") or {}).get("generation")
@@ -145,17 +144,32 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
     links = None if full else read_links(directory, manifest)
     if links is None:
         facts = read_facts(directory)
-        facts = replace(facts, articles=facts.articles.assign(story_id=pd.array([None] * len(facts.articles), dtype="string")))
-        previous = {} if not manifest.get("links") else dict(
-            zip(*[read_links(directory, manifest)["article_links"][c] for c in ("article_id", "story_id")], strict=True)
+        facts = replace(
+            facts, articles=facts.articles.assign(story_id=pd.array([None] * len(facts.articles), dtype="string"))
+        )
+        previous = (
+            {}
+            if not manifest.get("links")
+            else dict(
+                zip(
+                    *[read_links(directory, manifest)["article_links"][c] for c in ("article_id", "story_id")],
+                    strict=True,
+                )
+            )
         )
         linked = reconcile_figures(link_stories(facts))
         merged = _merged_from(previous, linked.articles)
         if merged:
-            linked = replace(linked, stories=linked.stories.assign(
-                merged_from=[sorted(merged.get(s, [])) for s in linked.stories["story_id"]]
-            ))
-        tables = {"article_links": linked.articles[["article_id", "story_id"]], **{t: getattr(linked, t) for t in schema.LINK_TABLES}}
+            linked = replace(
+                linked,
+                stories=linked.stories.assign(
+                    merged_from=[sorted(merged.get(s, [])) for s in linked.stories["story_id"]]
+                ),
+            )
+        tables = {
+            "article_links": linked.articles[["article_id", "story_id"]],
+            **{t: getattr(linked, t) for t in schema.LINK_TABLES},
+        }
         _write_generation(directory, manifest, tables)
         return {"linked": len(facts.articles), "stories": len(linked.stories)}
 
@@ -165,7 +179,12 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
     new_ids = [a for a in stored_ids if a not in known]
     if not new_ids:
         return {"linked": 0, "stories": 0}
-    new_articles = read_facts(directory, tables=["articles"], columns={"articles": ["article_id", "published"]}, filters={"article_id": new_ids}).articles
+    new_articles = read_facts(
+        directory,
+        tables=["articles"],
+        columns={"articles": ["article_id", "published"]},
+        filters={"article_id": new_ids},
+    ).articles
     published = pd.to_datetime(new_articles["published"]).dropna()
     if len(published) == len(new_articles):
         pad = pd.Timedelta(days=2 * params.window_days)
@@ -194,7 +213,9 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
     touched = {known[a] for a in new_ids if a in known}
     members = [a for a, s in known.items() if s in touched]
     subset = read_facts(directory, filters={"article_id": members})
-    subset_articles = subset.articles.assign(story_id=pd.array([known.get(a) for a in subset.articles["article_id"]], dtype="string"))
+    subset_articles = subset.articles.assign(
+        story_id=pd.array([known.get(a) for a in subset.articles["article_id"]], dtype="string")
+    )
     relinked = reconcile_figures(with_stories(subset, subset_articles))
     tables = {"article_links": pd.DataFrame({"article_id": list(known), "story_id": list(known.values())})}
     for table in schema.LINK_TABLES:

@@ -120,9 +120,7 @@ def stories_report(
     groups = {corpus: list(records)}
     groups.update({f"{corpus} {half}": rows for half, rows in _halves(records).items()})
     tables = {label: metrics_frame(score_stories(rows, predictions)) for label, rows in groups.items()}
-    return EvalReport(
-        task="stories", tables=tables, documents={k: len(v) for k, v in groups.items()}, source=source
-    )
+    return EvalReport(task="stories", tables=tables, documents={k: len(v) for k, v in groups.items()}, source=source)
 
 
 def _baseline_text(text: str) -> str:

@@ -118,8 +118,12 @@ def is_roundup(text: str) -> bool:
 
 def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence holding ``[start, end)`` (split at ``. ``, ``! ``, ``? `` and newlines)."""
-    left = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start), text.rfind("\n", 0, start))
-    rights = [i for i in (text.find(". ", end), text.find("\n", end), text.find("! ", end), text.find("? ", end)) if i >= 0]
+    left = max(
+        text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start), text.rfind("\n", 0, start)
+    )
+    rights = [
+        i for i in (text.find(". ", end), text.find("\n", end), text.find("! ", end), text.find("? ", end)) if i >= 0
+    ]
     return text[left + 1 : min(rights) if rights else len(text)]
 
 
@@ -145,7 +149,11 @@ def _reports(facts: Facts) -> list[dict]:
             "text": t if isinstance(t, str) else "",
         }
         for a, s, src, p, t in zip(
-            articles["article_id"], articles["story_id"], articles["source"], articles["published"], articles["text"],
+            articles["article_id"],
+            articles["story_id"],
+            articles["source"],
+            articles["published"],
+            articles["text"],
             strict=True,
         )
     }
@@ -153,7 +161,12 @@ def _reports(facts: Facts) -> list[dict]:
 
     def base(article_id: str) -> dict:
         meta = info[article_id]
-        return {"article_id": article_id, "story_id": meta["story_id"], "source": meta["source"], "published": meta["published"]}
+        return {
+            "article_id": article_id,
+            "story_id": meta["story_id"],
+            "source": meta["source"],
+            "published": meta["published"],
+        }
 
     def roundup(article_id: str, start: int, end: int, clause: str) -> bool:
         return is_roundup(clause) or is_roundup(_sentence_around(info[article_id]["text"], int(start), int(end)))
@@ -178,7 +191,9 @@ def _reports(facts: Facts) -> list[dict]:
             sentence = None if r["sentence"] is None or pd.isna(r["sentence"]) else int(r["sentence"])
             by_outcome.setdefault((r["article_id"], r["outcome"]), {}).setdefault(sentence, []).append(r)
         for (article_id, outcome), sentences in by_outcome.items():
-            sentence, chosen = max(sentences.items(), key=lambda item: (sum(int(x["count"]) for x in item[1]), -(item[0] or 0)))
+            sentence, chosen = max(
+                sentences.items(), key=lambda item: (sum(int(x["count"]) for x in item[1]), -(item[0] or 0))
+            )
             start, end = min(int(x["start"]) for x in chosen), max(int(x["end"]) for x in chosen)
             mods = {x["mod"] for x in chosen if _clean(x["mod"]) is not None}
             highs = [x["high"] for x in chosen]
@@ -189,7 +204,9 @@ def _reports(facts: Facts) -> list[dict]:
                     "group": None,
                     "unit": None,
                     "value": float(sum(int(x["count"]) for x in chosen)),
-                    "low": float(sum(int(x["low"]) if _clean(x["low"]) is not None else int(x["count"]) for x in chosen)),
+                    "low": float(
+                        sum(int(x["low"]) if _clean(x["low"]) is not None else int(x["count"]) for x in chosen)
+                    ),
                     "high": None if any(_clean(h) is None for h in highs) else float(sum(int(h) for h in highs)),
                     "mod": next(iter(mods)) if len(mods) == 1 else None,
                     "fact_table": "casualties",
@@ -266,7 +283,9 @@ def _reconcile(reports: list[dict]) -> dict:
     per_article: dict[str, dict] = {}
     for report in reports:
         outlet = report["source"] if report["source"] is not None else f"\0{report['article_id']}"
-        entry = per_article.setdefault(report["article_id"], {"value": report["value"], "when": _when(report), "outlet": outlet})
+        entry = per_article.setdefault(
+            report["article_id"], {"value": report["value"], "when": _when(report), "outlet": outlet}
+        )
         # Each article's value: the largest it gives (a toll only rises as it is restated).
         entry["value"] = max(entry["value"], report["value"])
     ordered = sorted(per_article.values(), key=lambda e: (e["when"], e["value"]))
@@ -322,11 +341,15 @@ def reconcile_figures(facts: Facts) -> Facts:
     frame = pd.DataFrame(reports)
     figure_table = schema.frame("figures", figures)
     order = {m: k for k, m in enumerate((*OUTCOMES, "count"))}
-    figure_table = figure_table.assign(
-        _m=figure_table["measure"].map(order), _g=figure_table["group"].notna()
-    ).sort_values(["story_id", "_m", "_g", "group", "unit"]).drop(columns=["_m", "_g"])
+    figure_table = (
+        figure_table.assign(_m=figure_table["measure"].map(order), _g=figure_table["group"].notna())
+        .sort_values(["story_id", "_m", "_g", "group", "unit"])
+        .drop(columns=["_m", "_g"])
+    )
     keep = [c.name for c in schema.TABLES["figure_reports"]]
-    report_table = schema.conform("figure_reports", frame[keep].sort_values(["figure_id", "published", "article_id", "start"]))
+    report_table = schema.conform(
+        "figure_reports", frame[keep].sort_values(["figure_id", "published", "article_id", "start"])
+    )
     stories = _label_with_figures(facts.stories, figure_table)
     return replace(facts, figures=figure_table.reset_index(drop=True), figure_reports=report_table, stories=stories)
 

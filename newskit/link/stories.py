@@ -325,7 +325,10 @@ def cluster_articles(
     day_range: dict[int, tuple[float, float]] = {}
     for i in range(n):
         r = find(i)
-        row = _SparseSum(matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]], matrix.data[matrix.indptr[i] : matrix.indptr[i + 1]])
+        row = _SparseSum(
+            matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]],
+            matrix.data[matrix.indptr[i] : matrix.indptr[i + 1]],
+        )
         sums[r] = row if r not in sums else sums[r].plus(row)
         size[r] += 1
         if years[i]:
@@ -413,7 +416,6 @@ def link_stories(facts: Facts, *, params: StoryParams | None = None) -> Facts:
     articles = facts.articles.copy()
     if articles.empty:
         return replace(facts, articles=articles, stories=schema.frame("stories"))
-    ids = articles["article_id"].astype(str).tolist()
     if len(articles) == 1:
         labels = np.zeros(1, dtype=int)
     else:
@@ -468,7 +470,7 @@ def stories_table(facts: Facts, *, merged_from: dict[str, list[str]] | None = No
     if not mentions.empty:
         m = mentions.assign(story_id=mentions["article_id"].astype(str).map(story_of)).dropna(subset=["story_id"])
         m = m.assign(name=m["name"].fillna(m["text"]))
-        for key, target, labels in (("places", places, _PLACE_LABELS), ("actors", actors, _ACTOR_LABELS)):
+        for target, labels in ((places, _PLACE_LABELS), (actors, _ACTOR_LABELS)):
             sub = m[m["label"].isin(labels)]
             counts = sub.groupby(["story_id", "name"]).size().reset_index(name="n")
             counts = counts.sort_values(["story_id", "n", "name"], ascending=[True, False, True])

@@ -158,7 +158,7 @@ def test_casualty_summary_by_story_matches_the_truth(facts, story_of):
             if story == "harnow" and column == "killed_low":
                 continue  # the first report (9) is missed by the extractor: see the xfail above
             got = row[column]
-            assert (pd.isna(got) if value is None else got == value), (story, column, got, value)
+            assert pd.isna(got) if value is None else got == value, (story, column, got, value)
 
 
 def test_casualty_summary_by_article_is_unchanged(facts):
