@@ -136,7 +136,7 @@ def demo_report(tmp_path_factory) -> Path:
 def test_report_on_demo_data(demo_report):
     assert re.fullmatch(r"report-\d{4}-\d{2}-\d{2}", demo_report.name)
     facts = _check_report(demo_report)
-    assert len(facts.articles) == 10
+    assert len(facts.articles) == 13
     article = _figures(demo_report / "article.ipynb")
     assert set(article) == {"entities", "timeline", "quotes", "quantities", "casualties"}
 

@@ -24,9 +24,9 @@ its number as an aggregate over time or place ("this year", "since January", "so
 
 The value to show (``figures.value``) is **the latest report from the best-supported
 source**: each outlet's latest report (its latest-published article; within one article the
-largest value, a toll only rises as it is restated) counts as that outlet's figure; the
-value given by the most outlets wins, ties going to the value reported most recently (then
-the larger one). An article without a known source counts as an outlet of its own.
+largest value, a toll only rises as it is restated) counts as that outlet's figure; an
+outlet supports a value when its figure is within 10% of it; the outlet figure with the most
+support wins, ties going to the value reported most recently (then the larger one). An article without a known source counts as an outlet of its own.
 ``latest`` is the value of the most recently published report; ``low``/``high`` the
 smallest and largest values reported; ``agree`` whether every report gives the same value.
 """
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import replace
 
 import pandas as pd
@@ -292,7 +291,9 @@ def _reconcile(reports: list[dict]) -> dict:
     outlet_latest: dict[str, dict] = {}
     for entry in ordered:
         outlet_latest[entry["outlet"]] = entry
-    support = Counter(e["value"] for e in outlet_latest.values())
+    latest_values = [e["value"] for e in outlet_latest.values()]
+    # An outlet supports a value when its own latest figure is within 10% of it (13 backs 12, not 15).
+    support = {v: sum(abs(w - v) <= 0.1 * max(abs(v), abs(w)) for w in latest_values) for v in set(latest_values)}
     last_seen: dict[float, pd.Timestamp] = {}
     for entry in outlet_latest.values():
         last_seen[entry["value"]] = max(last_seen.get(entry["value"], pd.Timestamp.min), entry["when"])

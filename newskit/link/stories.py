@@ -493,7 +493,8 @@ def stories_table(facts: Facts, *, merged_from: dict[str, list[str]] | None = No
     table["places"] = [places.get(s, []) for s in table.index]
     table["actors"] = [actors.get(s, []) for s in table.index]
     table["merged_from"] = [sorted((merged_from or {}).get(s, [])) for s in table.index]
-    table["label"] = [_label(places.get(s, []), kinds.get(s)) for s in table.index]
+    titles = grouped["title"].agg(lambda t: " ".join(str(x) for x in t if isinstance(x, str)))
+    table["label"] = [_label(places.get(s, []), kinds.get(s), titles.get(s, "")) for s in table.index]
     table = table.reset_index().sort_values(["first_published", "story_id"], na_position="last")
     return schema.conform("stories", table)
 
@@ -518,9 +519,13 @@ def _happened(rows: pd.DataFrame, first_published) -> tuple:
     return None, None
 
 
-def _label(places: list[str], kind: str | None) -> str:
-    """A readable headline from facts (the key figure is added by :mod:`newskit.link.figures`)."""
-    where = places[0] if places else None
+def _label(places: list[str], kind: str | None, titles: str = "") -> str:
+    """A readable headline from facts (the key figure is added by :mod:`newskit.link.figures`).
+
+    The place is the most mentioned one that the headlines name (headlines name where it
+    happened; bodies also name capitals and neighbours), else the most mentioned one.
+    """
+    where = next((p for p in places if p in titles), places[0] if places else None)
     what = _KIND_WORDS.get(kind or "", "story")
     if where:
         return f"{where} {what}"
