@@ -10,18 +10,19 @@ How articles are clustered (:func:`link_stories`):
    and stacked): the words of the title and lead (counted twice) and of the body; the
    canonical entities of ``mentions`` (people, organisations, groups); the places of
    ``mentions`` (GPE/LOC/FAC). A leading URL line (ECB+ style) is ignored.
-2. **Time**: an article's day is its ``published`` date, else the day of its absolute
-   DATE time expressions (``timexes`` not resolved against a publication date), so
-   undated corpora still carry the years they name. Articles are compared only within
-   a sliding time window (``window_days``); undated articles form one block of their own.
+2. **Time**: articles are compared only within a sliding window of publication days
+   (``window_days``); articles without a publication date form one block of their own.
+   The year an article is about (its publication year, else the dateline under its
+   headline, else the absolute year its text names most) is evidence, see 4.
 3. **Candidates** are each article's nearest neighbours in that block
    (``sklearn.neighbors.NearestNeighbors``, cosine), so the cost grows with the number of
    articles times the window, not with all pairs.
 4. **Merging**: candidate pairs are merged best first, average linkage (the cosine
    similarity averaged over every pair of articles of the two clusters, computed from the
    clusters' summed vectors), while it stays above ``threshold``. Evidence against one
-   happening lowers it: different years named (or published) by the two clusters, and
-   publication days further apart than the window.
+   happening lowers it: the share of each cluster's articles about a year the other
+   cluster never names (``year_penalty`` times it), and publication days further apart
+   than the window.
 
 Story ids are stable: ``S`` + 12 hex digits of sha1 of the founding article's id (the
 earliest-published member, then the smallest ``article_id``), so the same articles give the
