@@ -3,10 +3,10 @@
 The link state of a store is corpus-level, so it is not part of any chunk. It lives in
 ``DIR/links/``, one Parquet file per table and *generation*::
 
-    DIR/links/article_links-<gen>.parquet   article_id, story_id
-    DIR/links/stories-<gen>.parquet
-    DIR/links/figures-<gen>.parquet
-    DIR/links/figure_reports-<gen>.parquet
+    DIR/links.article_links-<gen>.parquet   article_id, story_id
+    DIR/links.stories-<gen>.parquet
+    DIR/links.figures-<gen>.parquet
+    DIR/links.figure_reports-<gen>.parquet
 
 and the manifest's ``"links"`` entry names the current generation. A run writes the new
 generation's files (temporary name, fsync, ``os.replace``), then the manifest, then deletes
@@ -39,11 +39,10 @@ __all__ = ["LINK_FILES", "attach_links", "link_store", "read_links"]
 
 LINKS = "links"
 LINK_FILES: tuple[str, ...] = ("article_links", *schema.LINK_TABLES)
-_ARTICLE_LINKS_SCHEMA = (("article_id", "string"), ("story_id", "string"))
 
 
 def _path(directory: Path, name: str, generation: str) -> Path:
-    return directory / LINKS / f"{name}-{generation}.parquet"
+    return directory / f"{LINKS}.{name}-{generation}.parquet"
 
 
 def read_links(directory: str | Path, manifest: dict | None = None) -> dict[str, pd.DataFrame] | None:
@@ -96,7 +95,6 @@ def _write_generation(directory: Path, manifest: dict, tables: dict[str, pd.Data
 
     from .store import _atomic_write, _parquet_bytes, _save_manifest, to_arrow
 
-    (directory / LINKS).mkdir(exist_ok=True)
     old = (manifest.get("links") or {}).get("generation")
     generation = f"{time.time_ns():x}"
     for name in LINK_FILES:
@@ -112,7 +110,7 @@ def _write_generation(directory: Path, manifest: dict, tables: dict[str, pd.Data
         _atomic_write(_path(directory, name, generation), _parquet_bytes(data))
     manifest["links"] = {"generation": generation, "articles": len(tables["article_links"])}
     _save_manifest(directory, manifest)
-    for path in (directory / LINKS).iterdir():  # the previous generation and leftovers of killed runs
+    for path in directory.glob(f"{LINKS}.*"):  # the previous generation and leftovers of killed runs
         if not path.name.endswith(f"-{generation}.parquet"):
             with contextlib.suppress(OSError):
                 path.unlink()

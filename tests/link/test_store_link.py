@@ -47,7 +47,7 @@ def test_a_kill_mid_link_leaves_a_readable_store_the_next_run_completes(articles
 
     def killed(*_args, **_kwargs):
         # A run dies while writing the next generation: one stray file, no manifest update.
-        (out / "links" / "stories-dead.parquet").write_bytes(b"half a file")
+        (out / "links.stories-dead.parquet").write_bytes(b"half a file")
         raise KeyboardInterrupt
 
     monkeypatch.setattr(store_link, "_write_generation", killed)
@@ -62,7 +62,7 @@ def test_a_kill_mid_link_leaves_a_readable_store_the_next_run_completes(articles
     done = _story_by_key(nk.read_facts(out))
     assert all(pd.notna(v) for v in done.values())
     assert {k: done[k] for k in linked} == linked
-    assert not (out / "links" / "stories-dead.parquet").exists()
+    assert not (out / "links.stories-dead.parquet").exists()
 
 
 def test_full_relink_records_merged_stories(articles, tmp_path):
