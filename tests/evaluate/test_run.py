@@ -55,7 +55,7 @@ def test_single_corpus_has_no_all_table():
 def test_unknown_task():
     with pytest.raises(ParameterError, match="task"):
         ev.score("sentiment", [], None)
-    assert set(ev.TASKS) == {"timex", "entities", "quantities", "casualties", "attribution"}
+    assert set(ev.TASKS) == {"timex", "entities", "quantities", "casualties", "attribution", "stories"}
 
 
 def test_run_on_timeml_directory(tmp_path, nlp):
