@@ -13,6 +13,7 @@ from ._version import __version__
 from .errors import InputError, ModelNotFoundError, NewskitError, NotebookError, ParameterError, StoreError
 from .extract import extract, extract_text
 from .facts import Facts
+from .link import link
 from .readers import iter_articles, read_articles, skipped_table
 from .store import read_facts
 
@@ -29,18 +30,57 @@ __all__ = [
     "extract",
     "extract_text",
     "iter_articles",
+    "link",
     "read_articles",
     "read_facts",
     "skipped_table",
 ]
 
 
-def casualty_summary(facts):
-    """One row per article: ``article_id``, ``killed``, ``injured`` (Int64; ``<NA>`` = not reported).
+def casualty_summary(facts, *, by: str = "article"):
+    """Killed and injured per article or per story (Int64; ``<NA>`` = not reported).
 
-    See :func:`newskit.extract.casualties.casualty_summary` (imported on first use, so that
-    ``import newskit`` stays free of spaCy).
+    Args:
+        facts: Extracted (and, for ``by="story"``, linked) facts.
+        by: ``"article"``: one row per article, ``article_id``, ``killed``, ``injured`` (see
+            :func:`newskit.extract.casualties.casualty_summary`, imported on first use so that
+            ``import newskit`` stays free of spaCy). ``"story"``: one row per story of
+            ``facts.stories``, ``story_id``, ``killed``, ``injured`` and their ``_low``/``_high``
+            across outlets, from the reconciled ``figures`` (the story-wide figure, group <NA>;
+            a story with only group figures takes the largest of them, never their sum).
+
+    Raises:
+        ParameterError: ``by`` is neither ``"article"`` nor ``"story"``.
     """
-    from .extract.casualties import casualty_summary as summarise
+    if by == "article":
+        from .extract.casualties import casualty_summary as summarise
 
-    return summarise(facts)
+        return summarise(facts)
+    if by != "story":
+        raise ParameterError("by", by, "is not a way to summarise casualties", fix='use by="article" or by="story"')
+    import pandas as pd
+
+    columns = ["killed", "injured", "killed_low", "killed_high", "injured_low", "injured_high"]
+    story_ids = facts.stories["story_id"].astype("string").tolist()
+    figures = facts.figures
+    values: dict[tuple[str, str], dict] = {}
+    for outcome in ("killed", "injured"):
+        rows = figures[figures["measure"].eq(outcome).fillna(False)]
+        for story_id, group in rows.groupby("story_id"):
+            overall = group[group["group"].isna()]
+            row = overall.iloc[0] if len(overall) else group.sort_values("value", ascending=False).iloc[0]
+            values[(story_id, outcome)] = {"": row["value"], "_low": row["low"], "_high": row["high"]}
+    summary = pd.DataFrame({"story_id": pd.array(story_ids, dtype="string")})
+    for column in columns:
+        outcome, _, bound = column.partition("_")
+        key = f"_{bound}" if bound else ""
+        summary[column] = pd.array(
+            [
+                None
+                if (s, outcome) not in values or pd.isna(values[(s, outcome)][key])
+                else int(values[(s, outcome)][key])
+                for s in story_ids
+            ],
+            dtype="Int64",
+        )
+    return summary

@@ -141,7 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="score extraction against annotated gold (P/R/F1)")
     evaluate.add_argument(
         "task",
-        choices=("timex", "timeml", "entities", "quantities", "casualties", "attribution", "event_time", "event_coref"),
+        choices=(
+            "timex",
+            "timeml",
+            "entities",
+            "quantities",
+            "casualties",
+            "attribution",
+            "event_time",
+            "event_coref",
+            "stories",
+        ),
         help="what to score",
     )
     evaluate.add_argument("path", metavar="PATH", help="a corpus directory (docs.jsonl), a .jsonl file or TimeML .tml")

@@ -29,7 +29,7 @@ def test_usage_error_exits_2(capsys):
 def test_read_prints_articles_and_skipped_items(capsys):
     assert main(["read", str(REPO / "data" / "demo")]) == 0
     out = capsys.readouterr().out
-    assert "10 article(s) read, 0 item(s) skipped" in out
+    assert "13 article(s) read, 0 item(s) skipped" in out
     assert "Riverwatch News" in out
 
 

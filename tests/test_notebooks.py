@@ -158,7 +158,10 @@ def _check_report(out: Path, *, group_by: str = "source"):
         assert marks["title"] == f"Events over time ({info['n_drawn']} event{'s' if info['n_drawn'] != 1 else ''})"
     compare = _figures(out / "compare.ipynb")
     assert compare["mentions"]["marks"]["title"] == f"Mentions per entity and {group_by}"
-    assert compare["mentions"]["marks"]["xlabel"] == {"source": "source (outlet)", "month": "month of publication"}[group_by]
+    assert (
+        compare["mentions"]["marks"]["xlabel"]
+        == {"source": "source (outlet)", "month": "month of publication"}[group_by]
+    )
     assert compare["tone"]["marks"]["ylabel"].startswith("mean tone")
     assert compare["tone"]["marks"]["lines"] == min(facts.articles["source"].fillna("(no source)").nunique(), 8)
     article = _figures(out / "article.ipynb")
@@ -181,7 +184,7 @@ def demo_report(tmp_path_factory) -> Path:
 def test_report_on_demo_data(demo_report):
     assert re.fullmatch(r"report-\d{4}-\d{2}-\d{2}", demo_report.name)
     facts = _check_report(demo_report)
-    assert len(facts.articles) == 10
+    assert len(facts.articles) == 13
     timeline = {f["name"]: f for f in _manifest(demo_report)["notebooks"]["timeline"]["figures"]}
     dated = facts.events.dropna(subset=["date_start"])["date_start"]
     for info in timeline.values():  # a date axis of the timeline notebook covers some of the events

@@ -34,6 +34,7 @@ from .gold import read_gold, read_jsonl, read_timeml
 from .halves import GROUPINGS, group_of
 from .quantities import score_quantities
 from .report import EvalReport, metrics_frame
+from .stories import run_stories, score_stories
 from .timex import score_timex
 
 __all__ = [
@@ -52,11 +53,21 @@ __all__ = [
     "score_event_coref",
     "score_event_time",
     "score_quantities",
+    "score_stories",
     "score_timex",
 ]
 
 #: The tasks ``newskit eval`` scores (the CLI's choices).
-TASKS: tuple[str, ...] = ("timex", "entities", "quantities", "casualties", "attribution", "event_time", "event_coref")
+TASKS: tuple[str, ...] = (
+    "timex",
+    "entities",
+    "quantities",
+    "casualties",
+    "attribution",
+    "event_time",
+    "event_coref",
+    "stories",
+)
 
 #: Other accepted names → task.
 TASK_ALIASES: dict[str, str] = {"timeml": "timex"}
@@ -70,6 +81,7 @@ GOLD_KEYS: dict[str, tuple[str, ...]] = {
     "attribution": ("attributions",),
     "event_time": ("event_anchors",),
     "event_coref": ("events",),
+    "stories": ("story", "topic"),
 }
 
 SCORERS: dict[str, Callable[[Sequence[dict], pd.DataFrame | None], dict[str, dict]]] = {
@@ -80,6 +92,7 @@ SCORERS: dict[str, Callable[[Sequence[dict], pd.DataFrame | None], dict[str, dic
     "attribution": score_attribution,
     "event_time": score_event_time,
     "event_coref": score_event_coref,
+    "stories": score_stories,
 }
 
 #: How ``event_coref`` may cluster articles into stories before linking events.
@@ -136,6 +149,8 @@ def run(
     from ..extract import extract
 
     task = _task(task)
+    if task == "stories":  # scored over the whole set at once, with its topic halves and baselines
+        return run_stories(path, limit=limit, nlp=nlp, progress=progress, batch_size=batch_size)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ParameterError("limit", limit, "must be a positive integer or None")
     records = [r for r in read_gold(path) if _has_gold(r, task)]
@@ -233,6 +248,8 @@ def predictions_for(task: str, facts) -> pd.DataFrame:
         from ..extract.casualties import casualty_summary  # imported late: written alongside this module
 
         return casualty_summary(facts)
+    if task == "stories":
+        return facts.articles
     table = {"timex": "timexes", "entities": "mentions", "quantities": "quantities", "attribution": "attributions"}[
         task
     ]

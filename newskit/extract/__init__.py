@@ -21,6 +21,7 @@ def extract(
     batch_size: int = 32,
     n_process: int = 1,
     progress: bool = False,
+    link: bool = True,
 ) -> Facts:
     """Extract every fact table from articles.
 
@@ -32,6 +33,7 @@ def extract(
         batch_size: Texts per ``nlp.pipe`` batch.
         n_process: Worker processes for parsing.
         progress: Show a tqdm progress bar.
+        link: Link the articles afterwards (:func:`newskit.link.link`: stories, figures ...).
 
     Returns:
         A :class:`newskit.Facts` with every table.
@@ -63,7 +65,12 @@ def extract(
     pairs = iter_article_facts(articles, nlp, batch_size=batch_size, n_process=n_process)
     if progress:
         pairs = progress_bar(pairs, total=len(articles), desc="extract", unit="article")
-    return Facts.from_frames(collect(pairs))
+    facts = Facts.from_frames(collect(pairs))
+    if link:
+        from ..link import link as link_facts
+
+        facts = link_facts(facts)
+    return facts
 
 
 def extract_text(

@@ -1,12 +1,373 @@
-"""SCAFFOLD: replaced by its owner in this wave (see newskit/link/__init__.py for the step's contract)."""
+"""Figures: what outlets report about the same thing in the same story, reconciled.
+
+A *figure* is one story × measure × counted group × unit: the story's death toll
+(``killed``, everyone), the number of police officers injured, the number of people
+displaced, the tonnes of grain delivered. Each article's statement of it is a *report*
+(``figure_reports``, with its evidence span); a toll restated by several outlets is one
+figure with several reports, never a sum.
+
+Reports come from:
+
+* ``casualties`` (killed, injured, missing, arrested, kidnapped, displaced). The story-wide
+  figure of an outcome (``group`` <NA>) takes one report per article: the largest total any
+  one sentence of the article gives (the rule of :func:`newskit.casualty_summary`: victim
+  groups of one sentence add up, a toll restated later counts once, a risen toll gives its
+  latest value), with that sentence's rows as evidence. A row naming a specific group
+  (``police officer``, ``attacker``) is also a report of that group's figure.
+* ``quantities`` with a counted group (``2,000 people``, ``300 tonnes of grain``), by counted
+  group and unit (``measure`` = ``count``). Numbers inside a casualty clause belong to the
+  casualty; ages, years, times, points and other measures of a thing are never figures.
+
+A national or yearly round-up is not the story's figure: a clause or sentence that frames
+its number as an aggregate over time or place ("this year", "since January", "so far",
+"nationwide", "in the country", "such attacks", "in total") is left out.
+
+The value to show (``figures.value``) is **the latest report from the best-supported
+source**: each outlet's latest report (its latest-published article; within one article the
+largest value, a toll only rises as it is restated) counts as that outlet's figure; an
+outlet supports a value when its figure is within 10% of it; the outlet figure with the most
+support wins, ties going to the value reported most recently (then the larger one). An article without a known source counts as an outlet of its own.
+``latest`` is the value of the most recently published report; ``low``/``high`` the
+smallest and largest values reported; ``agree`` whether every report gives the same value.
+"""
 
 from __future__ import annotations
 
-from ..facts import Facts
+import hashlib
+import re
+from dataclasses import replace
 
-__all__ = ["reconcile_figures"]
+import pandas as pd
+
+from .. import schema
+from ..facts import Facts
+from .stories import story_id_for
+
+__all__ = ["is_roundup", "reconcile_figures"]
+
+OUTCOMES = ("killed", "injured", "missing", "arrested", "kidnapped", "displaced")
+
+#: Groups that mean "anyone": their rows count towards the story-wide figure only.
+_GENERIC_GROUPS = {"person", "people", "victim", "civilian", "individual", "resident", "one", "other", "others"}
+
+#: Counted nouns that measure a thing or a time, not a group: never figures.
+_NOT_GROUPS = {
+    "age",
+    "year",
+    "years",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "second",
+    "seconds",
+    "time",
+    "times",
+    "point",
+    "points",
+    "percent",
+    "per cent",
+    "calibre",
+    "caliber",
+    "mm",
+    "inch",
+    "inches",
+    "number",
+    "street",
+    "avenue",
+    "floor",
+    "page",
+    "round",
+    "rounds",
+}
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+#: A clause framing its number as an aggregate over a period or a territory (a round-up).
+_ROUNDUP = re.compile(
+    r"\b(?:"
+    r"(?:so\s+far|thus\s+far|to\s+date)\b"
+    r"|(?:this|last|past|the\s+past|the\s+last)\s+(?:year|month|decade)\b"
+    r"|since\s+(?:the\s+(?:start|beginning)\s+of\s+|early\s+|late\s+)?(?:" + _MONTHS + r"|the\s+year|\d{4})\b"
+    r"|(?:in|during|over)\s+(?:the\s+)?(?:first|past|last)\s+(?:\w+\s+)?(?:months?|years?|weeks?)\b"
+    r"|nationwide|countrywide|across\s+the\s+(?:country|nation|region)|in\s+the\s+country|in\s+total"
+    r"|(?:such|similar|these|those)\s+(?:attacks|incidents|shootings|clashes|bombings|raids|killings|crashes)"
+    r"|a\s+year\s+earlier|every\s+year|each\s+year|a\s+year\b|per\s+year|annual(?:ly)?"
+    r")",
+    re.IGNORECASE,
+)
+
+
+def is_roundup(text: str) -> bool:
+    """Whether a clause or sentence frames its number as a national or yearly round-up.
+
+    Examples:
+        >>> is_roundup("more than 300 people have died in such attacks this year")
+        True
+        >>> is_roundup("Twelve people were killed at the bridge on Monday")
+        False
+    """
+    return bool(_ROUNDUP.search(text or ""))
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding ``[start, end)`` (split at ``. ``, ``! ``, ``? `` and newlines)."""
+    left = max(
+        text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start), text.rfind("\n", 0, start)
+    )
+    rights = [
+        i for i in (text.find(". ", end), text.find("\n", end), text.find("! ", end), text.find("? ", end)) if i >= 0
+    ]
+    return text[left + 1 : min(rights) if rights else len(text)]
+
+
+def _figure_id(story_id: str, measure: str, group, unit) -> str:
+    key = "\0".join(["" if v is None or pd.isna(v) else str(v) for v in (story_id, measure, group, unit)])
+    return "F" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _clean(value):
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def _reports(facts: Facts) -> list[dict]:
+    """Every report (a dict with figure keys and ``figure_reports`` columns), round-ups left out."""
+    articles = facts.articles
+    if articles.empty:
+        return []
+    info = {
+        str(a): {
+            "story_id": _clean(s) or story_id_for(a),
+            "source": _clean(src),
+            "published": _clean(p),
+            "text": t if isinstance(t, str) else "",
+        }
+        for a, s, src, p, t in zip(
+            articles["article_id"],
+            articles["story_id"],
+            articles["source"],
+            articles["published"],
+            articles["text"],
+            strict=True,
+        )
+    }
+    reports: list[dict] = []
+
+    def base(article_id: str) -> dict:
+        meta = info[article_id]
+        return {
+            "article_id": article_id,
+            "story_id": meta["story_id"],
+            "source": meta["source"],
+            "published": meta["published"],
+        }
+
+    def roundup(article_id: str, start: int, end: int, clause: str) -> bool:
+        return is_roundup(clause) or is_roundup(_sentence_around(info[article_id]["text"], int(start), int(end)))
+
+    casualties = facts.casualties
+    casualty_spans: dict[str, list[tuple[int, int]]] = {}
+    if not casualties.empty:
+        rows = casualties[casualties["outcome"].isin(OUTCOMES)].copy()
+        rows["article_id"] = rows["article_id"].astype(str)
+        rows = rows[rows["article_id"].isin(info)]
+        for article_id, start, end in zip(rows["article_id"], rows["start"], rows["end"], strict=True):
+            if pd.notna(start) and pd.notna(end):
+                casualty_spans.setdefault(article_id, []).append((int(start), int(end)))
+        records = [
+            r
+            for r in rows[rows["count"].notna()].to_dict("records")
+            if not roundup(r["article_id"], r["start"], r["end"], r["text"] or "")
+        ]
+        # Story-wide figure of each outcome: one report per article, its largest sentence total.
+        by_outcome: dict[tuple[str, str], dict] = {}
+        for r in records:
+            sentence = None if r["sentence"] is None or pd.isna(r["sentence"]) else int(r["sentence"])
+            by_outcome.setdefault((r["article_id"], r["outcome"]), {}).setdefault(sentence, []).append(r)
+        for (article_id, outcome), sentences in by_outcome.items():
+            sentence, chosen = max(
+                sentences.items(), key=lambda item: (sum(int(x["count"]) for x in item[1]), -(item[0] or 0))
+            )
+            start, end = min(int(x["start"]) for x in chosen), max(int(x["end"]) for x in chosen)
+            mods = {x["mod"] for x in chosen if _clean(x["mod"]) is not None}
+            highs = [x["high"] for x in chosen]
+            reports.append(
+                {
+                    **base(article_id),
+                    "measure": outcome,
+                    "group": None,
+                    "unit": None,
+                    "value": float(sum(int(x["count"]) for x in chosen)),
+                    "low": float(
+                        sum(int(x["low"]) if _clean(x["low"]) is not None else int(x["count"]) for x in chosen)
+                    ),
+                    "high": None if any(_clean(h) is None for h in highs) else float(sum(int(h) for h in highs)),
+                    "mod": next(iter(mods)) if len(mods) == 1 else None,
+                    "fact_table": "casualties",
+                    "text": info[article_id]["text"][start:end],
+                    "start": start,
+                    "end": end,
+                    "sentence": sentence,
+                }
+            )
+        for row in records:
+            group = _clean(row["group"])
+            if group is None or group.lower() in _GENERIC_GROUPS:
+                continue
+            reports.append(
+                {
+                    **base(row["article_id"]),
+                    "measure": row["outcome"],
+                    "group": group.lower() if not group[:1].isupper() else group,
+                    "unit": None,
+                    "value": float(row["count"]),
+                    "low": float(row["low"]) if pd.notna(row["low"]) else float(row["count"]),
+                    "high": float(row["high"]) if pd.notna(row["high"]) else None,
+                    "mod": _clean(row["mod"]),
+                    "fact_table": "casualties",
+                    "text": row["text"],
+                    "start": row["start"],
+                    "end": row["end"],
+                    "sentence": row["sentence"],
+                }
+            )
+    quantities = facts.quantities
+    if not quantities.empty:
+        rows = quantities[quantities["counted"].notna() & quantities["value"].notna()].copy()
+        rows["article_id"] = rows["article_id"].astype(str)
+        rows = rows[rows["article_id"].isin(info)]
+        for row in rows.to_dict("records"):
+            counted = str(row["counted"]).strip().lower()
+            if counted in _NOT_GROUPS or not re.search(r"[a-z]", counted):
+                continue
+            start, end = int(row["start"]), int(row["end"])
+            if any(s <= start and end <= e for s, e in casualty_spans.get(row["article_id"], ())):
+                continue  # the number of a toll: the casualty row reports it
+            if roundup(row["article_id"], start, end, row["text"] or ""):
+                continue
+            reports.append(
+                {
+                    **base(row["article_id"]),
+                    "measure": "count",
+                    "group": counted,
+                    "unit": _clean(row["unit"]),
+                    "value": float(row["value"]),
+                    "low": float(row["low"]) if pd.notna(row["low"]) else float(row["value"]),
+                    "high": float(row["high"]) if pd.notna(row["high"]) else None,
+                    "mod": _clean(row["mod"]),
+                    "fact_table": "quantities",
+                    "text": row["text"],
+                    "start": start,
+                    "end": end,
+                    "sentence": row["sentence"],
+                }
+            )
+    for report in reports:
+        report["figure_id"] = _figure_id(report["story_id"], report["measure"], report["group"], report["unit"])
+    return reports
+
+
+def _when(report: dict) -> pd.Timestamp:
+    published = report["published"]
+    return pd.Timestamp.min if published is None or pd.isna(published) else pd.Timestamp(published)
+
+
+def _reconcile(reports: list[dict]) -> dict:
+    """The figure row of one figure's reports (see the module docstring for the rule)."""
+    per_article: dict[str, dict] = {}
+    for report in reports:
+        outlet = report["source"] if report["source"] is not None else f"\0{report['article_id']}"
+        entry = per_article.setdefault(
+            report["article_id"], {"value": report["value"], "when": _when(report), "outlet": outlet}
+        )
+        # Each article's value: the largest it gives (a toll only rises as it is restated).
+        entry["value"] = max(entry["value"], report["value"])
+    ordered = sorted(per_article.values(), key=lambda e: (e["when"], e["value"]))
+    outlet_latest: dict[str, dict] = {}
+    for entry in ordered:
+        outlet_latest[entry["outlet"]] = entry
+    latest_values = [e["value"] for e in outlet_latest.values()]
+    # An outlet supports a value when its own latest figure is within 10% of it (13 backs 12, not 15).
+    support = {v: sum(abs(w - v) <= 0.1 * max(abs(v), abs(w)) for w in latest_values) for v in set(latest_values)}
+    last_seen: dict[float, pd.Timestamp] = {}
+    for entry in outlet_latest.values():
+        last_seen[entry["value"]] = max(last_seen.get(entry["value"], pd.Timestamp.min), entry["when"])
+    value = max(support, key=lambda v: (support[v], last_seen[v], v))
+    values = [r["value"] for r in reports]
+    highs = [r["high"] if r["high"] is not None and not pd.isna(r["high"]) else r["value"] for r in reports]
+    dates = [r["published"] for r in reports if r["published"] is not None and not pd.isna(r["published"])]
+    first = reports[0]
+    return {
+        "story_id": first["story_id"],
+        "figure_id": first["figure_id"],
+        "measure": first["measure"],
+        "group": first["group"],
+        "unit": first["unit"],
+        "value": float(value),
+        "low": float(min(values)),
+        "high": float(max(max(values), max(highs))),
+        "latest": float(ordered[-1]["value"]),
+        "n_reports": len(reports),
+        "n_sources": len(outlet_latest),
+        "agree": len(set(values)) == 1,
+        "first_reported": min(dates) if dates else None,
+        "last_reported": max(dates) if dates else None,
+    }
 
 
 def reconcile_figures(facts: Facts) -> Facts:
-    """SCAFFOLD: returns facts unchanged until implemented."""
-    return facts
+    """Build ``figures`` and ``figure_reports`` from casualties and counted quantities.
+
+    Articles not linked into a story (``story_id`` <NA>) are a story of their own. The
+    ``stories`` labels gain the key figure (``Dravik attack (12–15 killed)``).
+
+    Args:
+        facts: Facts, ideally after :func:`newskit.link.stories.link_stories`.
+
+    Returns:
+        New Facts (the input is not changed) with ``figures`` and ``figure_reports``.
+    """
+    reports = _reports(facts)
+    if not reports:
+        return replace(facts, figures=schema.frame("figures"), figure_reports=schema.frame("figure_reports"))
+    by_figure: dict[str, list[dict]] = {}
+    for report in reports:
+        by_figure.setdefault(report["figure_id"], []).append(report)
+    figures = [_reconcile(rows) for rows in by_figure.values()]
+    frame = pd.DataFrame(reports)
+    figure_table = schema.frame("figures", figures)
+    order = {m: k for k, m in enumerate((*OUTCOMES, "count"))}
+    figure_table = (
+        figure_table.assign(_m=figure_table["measure"].map(order), _g=figure_table["group"].notna())
+        .sort_values(["story_id", "_m", "_g", "group", "unit"])
+        .drop(columns=["_m", "_g"])
+    )
+    keep = [c.name for c in schema.TABLES["figure_reports"]]
+    report_table = schema.conform(
+        "figure_reports", frame[keep].sort_values(["figure_id", "published", "article_id", "start"])
+    )
+    stories = _label_with_figures(facts.stories, figure_table)
+    return replace(facts, figures=figure_table.reset_index(drop=True), figure_reports=report_table, stories=stories)
+
+
+def _label_with_figures(stories: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Stories whose label gains their key figure: the story-wide killed toll, else injured ..."""
+    if stories.empty or figures.empty:
+        return stories
+    overall = figures[figures["group"].isna() & figures["measure"].isin(OUTCOMES)]
+    labels = []
+    for story_id, label in zip(stories["story_id"], stories["label"], strict=True):
+        rows = overall[overall["story_id"].eq(story_id)]
+        if rows.empty or label is None or pd.isna(label) or label.endswith(")"):
+            labels.append(label)
+            continue
+        row = rows.iloc[0]  # figures are sorted killed, injured, ...
+        low, high = int(row["low"]), int(row["high"])
+        amount = f"{low}" if low == high else f"{low}–{high}"
+        labels.append(f"{label} ({amount} {row['measure']})")
+    return stories.assign(label=pd.array(labels, dtype="string"))

@@ -62,6 +62,7 @@ from ._incremental import (
 from ._incremental import (
     _package_model_version as _package_model_version,  # tests and benchmarks reach it here
 )
+from ._link import link_store, read_links
 from ._params import ERROR_MODES, FILTER_KEYS
 from ._read import read_facts
 from ._write import write_facts
@@ -81,7 +82,9 @@ __all__ = [
     "export_csv",
     "extract_to_store",
     "fingerprint",
+    "link_store",
     "read_facts",
+    "read_links",
     "to_arrow",
     "to_frame",
     "write_facts",

@@ -345,9 +345,11 @@ def drop_dead_chunks(directory: Path, manifest: dict) -> list[Path]:
 
 def ours(path: Path) -> bool:
     """Whether ``path`` (in a directory without manifest) is what a killed first run leaves behind."""
-    return path.name in {".lock", CSV_STORE, MANIFEST, *schema.TABLES} or (
-        path.name.startswith(".") and path.name.endswith(".tmp")
-    )
+    return (
+        path.name in {".lock", CSV_STORE, MANIFEST, *schema.TABLES}
+        or (path.name.startswith(".") and path.name.endswith(".tmp"))
+        or path.name.startswith("links.")
+    )  # link tables (see _link.py)
 
 
 def describe_store(directory: str | Path) -> dict:

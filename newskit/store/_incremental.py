@@ -457,6 +457,10 @@ class _Run:
             "keep_missing": keep_missing,
         }
         self._save()
+        if self.manifest["articles"]:
+            from ._link import link_store  # stories across the stored articles, incrementally
+
+            link_store(self.out, manifest=self.manifest)
 
     def _save(self) -> None:
         self.manifest["newskit_version"], self.manifest["model_version"] = self.current

@@ -77,6 +77,10 @@ def read_facts(
                 raise fmt.damaged(directory, str(exc), manifest) from None
         except (pa.ArrowInvalid, OSError) as exc:
             raise fmt.damaged(directory, f"a table file cannot be read ({exc})", manifest) from None
+    if manifest["file_format"] != "csv":
+        from ._link import attach_links  # the stories the articles read belong to
+
+        frames = attach_links(directory, manifest, frames)
     for table in schema.TABLES:
         frames.setdefault(table, schema.frame(table))
     return Facts(**frames)

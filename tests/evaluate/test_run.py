@@ -63,6 +63,7 @@ def test_unknown_task():
         "attribution",
         "event_time",
         "event_coref",
+        "stories",
     }
 
 

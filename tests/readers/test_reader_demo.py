@@ -18,9 +18,9 @@ DEMO_OUTLETS = {
 }
 
 
-def test_demo_reads_ten_fictional_articles_and_skips_nothing():
+def test_demo_reads_thirteen_fictional_articles_and_skips_nothing():
     df = readers.read_articles(DATA / "demo")
-    assert len(df) == 10
+    assert len(df) == 13
     assert df.attrs["skipped"] == []
     assert set(df["source"]) == DEMO_OUTLETS
     assert df["published"].notna().all()

@@ -1,0 +1,83 @@
+"""Linking over a facts store: incremental, stable story ids, survives a kill mid-link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import newskit as nk
+from newskit.store import _link as store_link
+from newskit.store import extract_to_store
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "stories" / "articles.jsonl"
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return nk.read_articles(FIXTURE).sort_values("published").reset_index(drop=True)
+
+
+def _story_by_key(facts) -> dict[str, str]:
+    return dict(zip(facts.articles["url"].str.rsplit("/", n=1).str[-1], facts.articles["story_id"], strict=True))
+
+
+def test_new_articles_join_stored_stories_and_earlier_ids_stay(articles, tmp_path, nlp):
+    out = tmp_path / "store"
+    first = articles[articles["published"] < pd.Timestamp("2025-04-15")]  # a1..a5, b1, b2
+    extract_to_store(first, out)
+    before = _story_by_key(nk.read_facts(out))
+    assert len(set(before.values())) == 2
+    extract_to_store(articles, out)
+    facts = nk.read_facts(out)
+    after = _story_by_key(facts)
+    assert {k: after[k] for k in before} == before
+    assert after["b3"] == after["b4"] == before["b1"]
+    assert len(facts.stories) == 5 and facts.stories["n_articles"].sum() == 20
+    assert facts.figures["story_id"].isin(facts.stories["story_id"]).all()
+    harnow = nk.casualty_summary(facts, by="story").set_index("story_id").loc[after["a1"]]
+    assert harnow["killed"] == 14
+
+
+def test_a_kill_mid_link_leaves_a_readable_store_the_next_run_completes(articles, tmp_path, monkeypatch):
+    out = tmp_path / "store"
+    extract_to_store(articles.head(10), out)
+    linked = _story_by_key(nk.read_facts(out))
+
+    def killed(*_args, **_kwargs):
+        # A run dies while writing the next generation: one stray file, no manifest update.
+        (out / "links.stories-dead.parquet").write_bytes(b"half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_link, "_write_generation", killed)
+    with pytest.raises(KeyboardInterrupt):
+        extract_to_store(articles, out)
+    facts = nk.read_facts(out)  # readable: the previous generation
+    partial = _story_by_key(facts)
+    assert {k: partial[k] for k in linked} == linked
+    assert sum(pd.isna(v) for v in partial.values()) == 10
+    monkeypatch.undo()
+    extract_to_store(articles, out)  # nothing to extract: the hook links what is missing
+    done = _story_by_key(nk.read_facts(out))
+    assert all(pd.notna(v) for v in done.values())
+    assert {k: done[k] for k in linked} == linked
+    assert not (out / "links.stories-dead.parquet").exists()
+
+
+def test_full_relink_records_merged_stories(articles, tmp_path):
+    out = tmp_path / "store"
+    extract_to_store(articles[articles["url"].str.contains("/a")], out)
+    # Pretend an earlier run had split the Harnow story in two.
+    links = store_link.read_links(out)
+    split = links["article_links"].copy()
+    late = split["article_id"].isin(nk.read_facts(out).articles.query("published >= '2025-04-09'")["article_id"])
+    split.loc[late, "story_id"] = "Searlier000001"
+    from newskit.store import _load_manifest
+
+    manifest = _load_manifest(out)
+    store_link._write_generation(out, manifest, {**links, "article_links": split})
+    store_link.link_store(out, full=True)
+    stories = nk.read_facts(out).stories
+    assert len(stories) == 1
+    assert stories.iloc[0]["merged_from"] == ["Searlier000001"]

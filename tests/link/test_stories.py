@@ -1,0 +1,194 @@
+"""Stories, figures and casualty_summary(by="story") on a fictional multi-outlet fixture.
+
+tests/fixtures/stories/articles.jsonl holds 20 invented articles from four invented outlets
+about five happenings; truth.json was written by reading them (see its ``_about``). Two of
+the stories are deliberately alike: bombings in the same country a week apart (Harnow market,
+Lisket bus depot), with different places, people and tolls.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import newskit as nk
+from newskit.link.figures import is_roundup
+from newskit.link.stories import story_id_for
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "stories"
+TRUTH = json.loads((FIXTURE / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def facts(nlp):
+    return nk.extract(nk.read_articles(FIXTURE / "articles.jsonl"), nlp=nlp)
+
+
+def _key(url: str) -> str:
+    return url.rsplit("/", 1)[-1]
+
+
+@pytest.fixture(scope="module")
+def story_of(facts) -> dict[str, str]:
+    """Truth story name → predicted story id (the id of its first article)."""
+    by_key = dict(zip(facts.articles["url"].map(_key), facts.articles["story_id"], strict=True))
+    return {name: by_key[members[0]] for name, members in TRUTH["stories"].items()}
+
+
+def test_articles_cluster_into_the_five_true_stories(facts):
+    by_key = dict(zip(facts.articles["url"].map(_key), facts.articles["story_id"], strict=True))
+    predicted = {frozenset(k for k, s in by_key.items() if s == story) for story in set(by_key.values())}
+    truth = {frozenset(members) for members in TRUTH["stories"].values()}
+    assert predicted == truth
+
+
+def test_two_similar_bombings_a_week_apart_stay_two_stories(story_of):
+    assert story_of["harnow"] != story_of["lisket"]
+
+
+def test_story_ids_are_those_of_the_founding_article(facts, story_of):
+    first = facts.articles[facts.articles["url"].str.endswith("/a1")].iloc[0]
+    assert story_of["harnow"] == story_id_for(first["article_id"])
+
+
+def test_stories_table_counts_articles_and_outlets_and_dates_the_happening(facts, story_of):
+    stories = facts.stories.set_index("story_id")
+    harnow = stories.loc[story_of["harnow"]]
+    assert (harnow["n_articles"], harnow["n_sources"]) == (5, 4)
+    assert harnow["first_published"] == pd.Timestamp("2025-04-07 18:00")
+    assert harnow["last_published"] == pd.Timestamp("2025-04-10 15:00")
+    assert "Harnow" in harnow["places"]
+    assert harnow["kind"] == "violence"
+    assert "Harnow" in harnow["label"] and "killed" in harnow["label"]
+    # The bombing was on Monday 7 April; no salient event of the story is dated before it.
+    assert harnow["date_start"] == pd.Timestamp("2025-04-07")
+    assert stories.loc[story_of["tarvos"], "kind"] == "arrest"
+    assert len(stories) == 5
+
+
+def _overall(facts, story_id: str, measure: str) -> pd.Series:
+    figures = facts.figures
+    rows = figures[figures["story_id"].eq(story_id) & figures["measure"].eq(measure) & figures["group"].isna()]
+    assert len(rows) == 1, f"one story-wide {measure} figure expected, got {len(rows)}"
+    return rows.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("story", "measure"),
+    [("harnow", "killed"), ("harnow", "injured"), ("lisket", "killed"), ("lisket", "injured"), ("tarvos", "arrested")],
+)
+def test_figures_reconcile_outlets_as_a_reader_does(facts, story_of, story, measure):
+    figure = _overall(facts, story_of[story], measure)
+    truth = TRUTH["figures"][story][measure]
+    assert figure["value"] == truth["value"]
+    assert figure["high"] == truth["high"]
+    assert figure["latest"] == truth["latest"]
+    assert bool(figure["agree"]) == truth["agree"]
+    if "n_sources" in truth and (story, measure) != ("harnow", "killed"):
+        assert figure["n_sources"] == truth["n_sources"]
+    if (story, measure) != ("harnow", "killed"):
+        assert figure["low"] == truth["low"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="casualty extractor gap: 'HARNOW - Nine people were killed' (a dateline before the number) gives no count",
+)
+def test_first_harnow_report_of_nine_killed_is_a_report(facts, story_of):
+    figure = _overall(facts, story_of["harnow"], "killed")
+    assert (figure["low"], figure["n_sources"]) == (9, 4)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="casualty extractor gap: 'forced 2,000 people from their homes' is not read as displaced"
+)
+def test_oradel_displacement_figure_has_every_report(facts, story_of):
+    figure = _overall(facts, story_of["oradel"], "displaced")
+    assert (figure["value"], figure["low"], figure["high"]) == (2500, 2000, 2500)
+
+
+def test_a_toll_restated_by_several_outlets_is_one_figure_never_a_sum(facts, story_of):
+    figure = _overall(facts, story_of["lisket"], "killed")
+    reports = facts.figure_reports[facts.figure_reports["figure_id"].eq(figure["figure_id"])]
+    assert len(reports) == figure["n_reports"] >= 4
+    assert figure["value"] == 6 and reports["value"].sum() > figure["value"]
+
+
+def test_figure_reports_carry_evidence_spans(facts):
+    text_of = dict(zip(facts.articles["article_id"], facts.articles["text"], strict=True))
+    assert len(facts.figure_reports) > 10
+    for row in facts.figure_reports.itertuples():
+        assert text_of[row.article_id][row.start : row.end] == row.text
+        assert pd.notna(row.source) and pd.notna(row.published)
+
+
+def test_the_roundup_number_is_not_a_figure(facts, story_of):
+    sentence = TRUTH["roundup"]["text"]
+    assert is_roundup(sentence)
+    harnow = facts.figure_reports[facts.figure_reports["story_id"].eq(story_of["harnow"])]
+    assert not (harnow["value"] == 300).any()
+    assert not harnow["text"].str.contains("such attacks").any()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("More than 300 people have died in such attacks this year", True),
+        ("2,432 people have been injured this year", True),
+        ("Police have arrested 40 people nationwide since January", True),
+        ("So far 12 bodies have been recovered", True),
+        ("Twelve people were killed at the bridge on Monday", False),
+        ("the attack killed 14 people, police chief Tomas Vrell said", False),
+    ],
+)
+def test_roundup_clauses_are_recognised_by_their_own_words(text, expected):
+    assert is_roundup(text) is expected
+
+
+def test_casualty_summary_by_story_matches_the_truth(facts, story_of):
+    summary = nk.casualty_summary(facts, by="story").set_index("story_id")
+    assert list(summary.columns) == ["killed", "injured", "killed_low", "killed_high", "injured_low", "injured_high"]
+    assert all(str(summary[c].dtype) == "Int64" for c in summary.columns)
+    for story, truth in TRUTH["casualty_summary"].items():
+        row = summary.loc[story_of[story]]
+        for column, value in truth.items():
+            if story == "harnow" and column == "killed_low":
+                continue  # the first report (9) is missed by the extractor: see the xfail above
+            got = row[column]
+            assert pd.isna(got) if value is None else got == value, (story, column, got, value)
+
+
+def test_casualty_summary_by_article_is_unchanged(facts):
+    summary = nk.casualty_summary(facts)
+    assert list(summary.columns) == ["article_id", "killed", "injured"]
+    assert len(summary) == 20
+
+
+def test_casualty_summary_rejects_an_unknown_grouping(facts):
+    with pytest.raises(nk.ParameterError, match="by"):
+        nk.casualty_summary(facts, by="outlet")
+
+
+def test_linking_does_not_mutate_its_input(facts):
+    unlinked = facts.articles.assign(story_id=pd.array([None] * len(facts.articles), dtype="string"))
+    before = nk.Facts(**{**facts.tables(), "articles": unlinked})
+    snapshot = before.articles.copy()
+    after = nk.link(before)
+    pd.testing.assert_frame_equal(before.articles, snapshot)
+    assert after.articles["story_id"].notna().all()
+    assert set(after.articles["story_id"]) == set(facts.articles["story_id"])
+
+
+def test_extract_without_link_leaves_stories_empty(nlp):
+    articles = nk.read_articles(FIXTURE / "articles.jsonl").head(3)
+    facts = nk.extract(articles, nlp=nlp, link=False)
+    assert facts.stories.empty and facts.articles["story_id"].isna().all()
+
+
+def test_seed_article_is_one_story(seed_facts):
+    assert len(seed_facts.stories) == 1
+    assert seed_facts.articles["story_id"].notna().all()
+    assert seed_facts.stories.iloc[0]["n_articles"] == 1
