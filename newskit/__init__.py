@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from ._version import __version__
 from .errors import InputError, ModelNotFoundError, NewskitError, NotebookError, ParameterError, StoreError
-from .extract import extract, extract_text
+from .extract import extract as _extract_articles
+from .extract import extract_text
 from .facts import Facts
 from .link import link
+from .link import link as _link_facts
 from .readers import iter_articles, read_articles, skipped_table
 from .store import read_facts
 
@@ -35,6 +37,29 @@ __all__ = [
     "read_facts",
     "skipped_table",
 ]
+
+
+def extract(articles, *, link: bool = True, **options) -> Facts:
+    """Extract every fact table from articles, then link them across articles.
+
+    Args:
+        articles: The DataFrame from :func:`newskit.read_articles` (or any with a ``text`` column).
+        link: Link the articles afterwards (:func:`newskit.link.link`: stories, entity and
+            event ids across articles, reconciled figures); ``False`` gives per-article facts.
+        **options: ``nlp``, ``batch_size``, ``n_process``, ``progress``: see
+            :func:`newskit.extract.extract`.
+
+    Returns:
+        A :class:`newskit.Facts`.
+
+    Examples:
+        >>> import newskit as nk
+        >>> facts = nk.extract(nk.read_articles("data/seed"))
+        >>> len(facts.stories), int(nk.casualty_summary(facts).loc[0, "killed"])
+        (1, 4)
+    """
+    facts = _extract_articles(articles, **options)
+    return _link_facts(facts) if link else facts
 
 
 def casualty_summary(facts, *, by: str = "article"):

@@ -194,5 +194,5 @@ def test_random_edits_and_killed_runs_leave_the_store_equal_to_a_clean_run(tmp_p
         clean = _clean(corpus.folder, tmp_path / "clean")
         after = set(clean.articles["article_id"])
         assert result.articles_removed == len(before - after), (step, done)
-        assert_same_facts(read_facts(store), clean)
+        assert_same_facts(read_facts(store), clean, history=False)
     assert {"insert", "edit", "delete", "reorder", "rename", "kill"} <= set(done)

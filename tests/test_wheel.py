@@ -47,7 +47,8 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_holds_the_notebooks_and_lexicons(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     notebooks = {n for n in names if n.startswith("newskit/notebooks/") and n.endswith(".ipynb")}
-    assert notebooks == {f"newskit/notebooks/{n}.ipynb" for n in ("article", "timeline", "compare")}
+    assert notebooks == {f"newskit/notebooks/{p.name}" for p in (REPO / "notebooks").glob("*.ipynb")}
+    assert {"newskit/notebooks/timeline.ipynb", "newskit/notebooks/story.ipynb"} <= notebooks
     lexicons = {Path(n).name for n in names if n.startswith("newskit/lexicons/")}
     assert {p.name for p in (REPO / "newskit" / "lexicons").iterdir() if p.suffix in {".txt", ".tsv"}} <= lexicons
     assert "newskit/lexicons/__init__.py" in names

@@ -184,6 +184,7 @@ def run_stories(
         InputError: No document has ``gold.story``.
     """
     from ..extract import extract
+    from ..link import link
     from . import articles_from_gold
     from .gold import read_gold
 
@@ -191,7 +192,7 @@ def run_stories(
     if not records:
         raise InputError(path, "no document has gold.story and gold.topic", fix="give the ecbplus-dev corpus")
     records = records[:limit] if limit is not None else records
-    facts = extract(articles_from_gold(records), nlp=nlp, progress=progress, batch_size=batch_size, link=True)
+    facts = link(extract(articles_from_gold(records), nlp=nlp, progress=progress, batch_size=batch_size))
     return report_for(records, facts.articles, source=str(path), baseline=baseline)
 
 

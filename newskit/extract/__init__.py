@@ -21,9 +21,11 @@ def extract(
     batch_size: int = 32,
     n_process: int = 1,
     progress: bool = False,
-    link: bool = True,
 ) -> Facts:
-    """Extract every fact table from articles.
+    """Extract every fact table from articles, one article at a time (no linking across them).
+
+    :func:`newskit.extract` (the package-level function) runs this and then links the
+    articles (:func:`newskit.link.link`); call this one for per-article facts only.
 
     Args:
         articles: The DataFrame from :func:`newskit.read_articles`, or any with a ``text``
@@ -33,7 +35,6 @@ def extract(
         batch_size: Texts per ``nlp.pipe`` batch.
         n_process: Worker processes for parsing.
         progress: Show a tqdm progress bar.
-        link: Link the articles afterwards (:func:`newskit.link.link`: stories, figures ...).
 
     Returns:
         A :class:`newskit.Facts` with every table.
@@ -65,12 +66,7 @@ def extract(
     pairs = iter_article_facts(articles, nlp, batch_size=batch_size, n_process=n_process)
     if progress:
         pairs = progress_bar(pairs, total=len(articles), desc="extract", unit="article")
-    facts = Facts.from_frames(collect(pairs))
-    if link:
-        from ..link import link as link_facts
-
-        facts = link_facts(facts)
-    return facts
+    return Facts.from_frames(collect(pairs))
 
 
 def extract_text(

@@ -39,9 +39,10 @@ def load_facts(input, *, progress: bool = False) -> Facts:
         facts = read_facts(path)
     else:
         from ..extract import extract
+        from ..link import link
         from ..readers import read_articles
 
-        facts = extract(read_articles(path), progress=progress)
+        facts = link(extract(read_articles(path), progress=progress))
     if facts.articles.empty:
         raise ParameterError("input", str(input), "holds no articles", fix="point it at articles or a non-empty store")
     return facts

@@ -71,9 +71,17 @@ def read_links(directory: str | Path, manifest: dict | None = None) -> dict[str,
     return out
 
 
-def attach_links(directory: Path, manifest: dict, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def attach_links(
+    directory: Path, manifest: dict, frames: dict[str, pd.DataFrame], *, whole_rows: bool = True
+) -> dict[str, pd.DataFrame]:
     """Frames read from a chunked store, with ``articles.story_id``, ``events.story_id`` and the
-    link tables of the stories among the articles read (the hook :func:`newskit.read_facts` calls)."""
+    link tables of the stories among the articles read (the hook :func:`newskit.read_facts` calls).
+
+    When whole rows of articles, mentions and events were read, entity ids across articles and
+    event ids within stories are linked too (:func:`newskit.link.link_entities`,
+    :func:`newskit.link.link_events`: cheap, and they depend only on the rows read), so a full
+    read equals ``newskit.extract`` of the same articles.
+    """
     if not manifest.get("links") or "articles" not in frames:
         return frames
     links = read_links(directory, manifest)
@@ -92,6 +100,13 @@ def attach_links(directory: Path, manifest: dict, frames: dict[str, pd.DataFrame
         for table in schema.LINK_TABLES:
             df = links[table]
             frames[table] = df[df["story_id"].isin(wanted)].reset_index(drop=True)
+    if whole_rows and {"articles", "mentions", "events"} <= frames.keys():
+        from ..facts import Facts
+        from ..link import link_entities, link_events
+
+        names = list(frames)
+        linked = link_events(link_entities(Facts.from_frames(frames))).tables()
+        frames = {name: linked[name] for name in names}
     return frames
 
 

@@ -80,7 +80,7 @@ def read_facts(
     if manifest["file_format"] != "csv":
         from ._link import attach_links  # the stories the articles read belong to
 
-        frames = attach_links(directory, manifest, frames)
+        frames = attach_links(directory, manifest, frames, whole_rows=columns is None)
     for table in schema.TABLES:
         frames.setdefault(table, schema.frame(table))
     return Facts(**frames)

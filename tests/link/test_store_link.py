@@ -73,7 +73,7 @@ def test_full_relink_records_merged_stories(articles, tmp_path):
     split = links["article_links"].copy()
     late = split["article_id"].isin(nk.read_facts(out).articles.query("published >= '2025-04-09'")["article_id"])
     split.loc[late, "story_id"] = "Searlier000001"
-    from newskit.store import _load_manifest
+    from newskit.store._format import load_manifest as _load_manifest
 
     manifest = _load_manifest(out)
     store_link._write_generation(out, manifest, {**links, "article_links": split})
