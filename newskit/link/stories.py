@@ -75,13 +75,16 @@ class StoryParams:
         year_penalty: Subtracted from the similarity of clusters that name different years.
     """
 
-    threshold: float = 0.1
+    threshold: float = 0.12
     neighbours: int = 15
     window_days: int = 10
     w_words: float = 1.0
     w_entities: float = 0.3
     w_places: float = 0.3
     year_penalty: float = 0.15
+    w_numbers: float = 0.2
+    w_lead: float = 0.2
+    lead_chars: int = 500
 
 
 DEFAULT = StoryParams()
@@ -201,12 +204,45 @@ def article_features(facts: Facts, *, params: StoryParams = DEFAULT):
     for weight, bag in (
         (params.w_entities, _bag(facts.mentions, ids, _PLACE_LABELS, negate=True)),
         (params.w_places, _bag(facts.mentions, ids, _PLACE_LABELS)),
+        (params.w_lead, _lead_bag(facts.mentions, articles, ids, params.lead_chars)),
+        (params.w_numbers, [_numbers(t, x) for t, x in zip(articles["title"], articles["text"], strict=True)]),
     ):
         if weight > 0 and any(bag):
             vec = TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+", lowercase=False, dtype=np.float32)
             blocks.append((weight, _fit(vec, bag)))
     matrix = sparse.hstack([weight * normalize(block) for weight, block in blocks if block is not None]).tocsr()
     return normalize(matrix)
+
+
+def _lead_bag(mentions: pd.DataFrame, articles: pd.DataFrame, ids: list[str], chars: int) -> list[str]:
+    """The people, organisations and places named in the headline and lead: who and where the
+    happening is; two similar happenings differ in them even when their bodies read alike."""
+    if mentions.empty or "start" not in mentions:
+        return [""] * len(ids)
+    starts = {}
+    for i, text in zip(ids, articles["text"], strict=True):
+        text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+        match = _URL_LINE.match(text)
+        starts[i] = (match.end() if match else 0) + chars
+    aid = mentions["article_id"].astype(str)
+    rows = mentions[
+        mentions["start"].to_numpy(dtype="float64", na_value=np.inf) < aid.map(starts).to_numpy(dtype="float64")
+    ]
+    names = rows["name"].fillna(rows["text"]).astype(str).str.lower().str.replace(r"\W+", "_", regex=True)
+    grouped = names.groupby(rows["article_id"].astype(str)).agg(" ".join)
+    return [grouped.get(i, "") for i in ids]
+
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+_NUMBER_WORDS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(title, text) -> str:
+    """The figures an article names (tolls, magnitudes, ages, scores, sums): two reports of one
+    happening repeat them; two similar happenings differ in them."""
+    body = _clean_text(text)
+    title = "" if title is None or (not isinstance(title, str) and pd.isna(title)) else str(title)
+    return " ".join(m.group(0).replace(",", "") for m in _NUMBER.finditer(f"{title} {body}"))
 
 
 def _fit(vectorizer, docs: list[str]):
