@@ -9,7 +9,9 @@ How articles are clustered (:func:`link_stories`):
 1. **Features** (scikit-learn ``TfidfVectorizer``, one block each, L2-normalised, weighted
    and stacked): the words of the title and lead (counted twice) and of the body; the
    canonical entities of ``mentions`` (people, organisations, groups); the places of
-   ``mentions`` (GPE/LOC/FAC). A leading URL line (ECB+ style) is ignored.
+   ``mentions`` (GPE/LOC/FAC); the entities and places of the headline and lead (who and
+   where the happening is); the figures the text names (tolls, magnitudes, ages), which
+   differ between two similar happenings. A leading URL line (ECB+ style) is ignored.
 2. **Time**: articles are compared only within a sliding window of publication days
    (``window_days``); articles without a publication date form one block of their own.
    The year an article is about (its publication year, else the dateline under its
@@ -21,7 +23,8 @@ How articles are clustered (:func:`link_stories`):
    similarity averaged over every pair of articles of the two clusters, computed from the
    clusters' summed vectors), while it stays above ``threshold``. Evidence against one
    happening lowers it: the share of each cluster's articles about a year the other
-   cluster never names (``year_penalty`` times it), and publication days further apart
+   cluster's articles are not about, half of it counted only when the other cluster never
+   names that year at all (``year_penalty`` times it), and publication days further apart
    than the window.
 
 Story ids are stable: ``S`` + 12 hex digits of sha1 of the founding article's id (the
@@ -73,15 +76,24 @@ class StoryParams:
         w_entities: Weight of the entity block.
         w_places: Weight of the place block.
         year_penalty: Subtracted from the similarity of clusters that name different years.
+        w_numbers: Weight of the figures block (numbers the title and text name).
+        w_lead: Weight of the lead-entity block (names in the title and first ``lead_chars``).
+        lead_chars: How far into the text (after a URL line) the lead reaches.
+        year_soft: Share of the year conflict measured against every year the other cluster
+            names (the rest against the years its articles are about); see :func:`cluster_articles`.
     """
 
-    threshold: float = 0.1
+    threshold: float = 0.12
     neighbours: int = 15
     window_days: int = 10
     w_words: float = 1.0
     w_entities: float = 0.3
     w_places: float = 0.3
     year_penalty: float = 0.15
+    w_numbers: float = 0.2
+    w_lead: float = 0.1
+    lead_chars: int = 800
+    year_soft: float = 0.5
 
 
 DEFAULT = StoryParams()
@@ -166,6 +178,20 @@ def article_days(articles: pd.DataFrame, timexes: pd.DataFrame) -> tuple[np.ndar
     return days, years, from_published
 
 
+def _named_years(articles: pd.DataFrame, timexes: pd.DataFrame) -> list[set[str]]:
+    """Every absolute year each article's text names (DATE time expressions not resolved against anything)."""
+    ids = articles["article_id"].astype(str).tolist()
+    if timexes.empty:
+        return [set() for _ in ids]
+    absolute = timexes[
+        timexes["type"].eq("DATE").fillna(False)
+        & timexes["anchor"].isna()
+        & timexes["value"].fillna("").str.match(r"^\d{4}")
+    ]
+    grouped = absolute.groupby(absolute["article_id"].astype(str))["value"].agg(lambda v: {str(x)[:4] for x in v})
+    return [set(grouped.get(i, set())) for i in ids]
+
+
 def _bag(mentions: pd.DataFrame, ids: list[str], labels: set[str], negate: bool = False) -> list[str]:
     if mentions.empty:
         return [""] * len(ids)
@@ -201,12 +227,45 @@ def article_features(facts: Facts, *, params: StoryParams = DEFAULT):
     for weight, bag in (
         (params.w_entities, _bag(facts.mentions, ids, _PLACE_LABELS, negate=True)),
         (params.w_places, _bag(facts.mentions, ids, _PLACE_LABELS)),
+        (params.w_lead, _lead_bag(facts.mentions, articles, ids, params.lead_chars)),
+        (params.w_numbers, [_numbers(t, x) for t, x in zip(articles["title"], articles["text"], strict=True)]),
     ):
         if weight > 0 and any(bag):
             vec = TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+", lowercase=False, dtype=np.float32)
             blocks.append((weight, _fit(vec, bag)))
     matrix = sparse.hstack([weight * normalize(block) for weight, block in blocks if block is not None]).tocsr()
     return normalize(matrix)
+
+
+def _lead_bag(mentions: pd.DataFrame, articles: pd.DataFrame, ids: list[str], chars: int) -> list[str]:
+    """The people, organisations and places named in the headline and lead: who and where the
+    happening is; two similar happenings differ in them even when their bodies read alike."""
+    if mentions.empty or "start" not in mentions:
+        return [""] * len(ids)
+    starts = {}
+    for i, text in zip(ids, articles["text"], strict=True):
+        text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+        match = _URL_LINE.match(text)
+        starts[i] = (match.end() if match else 0) + chars
+    aid = mentions["article_id"].astype(str)
+    rows = mentions[
+        mentions["start"].to_numpy(dtype="float64", na_value=np.inf) < aid.map(starts).to_numpy(dtype="float64")
+    ]
+    names = rows["name"].fillna(rows["text"]).astype(str).str.lower().str.replace(r"\W+", "_", regex=True)
+    grouped = names.groupby(rows["article_id"].astype(str)).agg(" ".join)
+    return [grouped.get(i, "") for i in ids]
+
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+_NUMBER_WORDS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(title, text) -> str:
+    """The figures an article names (tolls, magnitudes, ages, scores, sums): two reports of one
+    happening repeat them; two similar happenings differ in them."""
+    body = _clean_text(text)
+    title = "" if title is None or (not isinstance(title, str) and pd.isna(title)) else str(title)
+    return " ".join(m.group(0).replace(",", "") for m in _NUMBER.finditer(f"{title} {body}"))
 
 
 def _fit(vectorizer, docs: list[str]):
@@ -290,6 +349,7 @@ def cluster_articles(
     initial: list[int] | None = None,
     frozen: set[int] | None = None,
     block_days: np.ndarray | None = None,
+    named_years: list[set[str]] | None = None,
 ) -> np.ndarray:
     """Cluster rows of ``matrix`` (see the module docstring); returns a cluster label per row.
 
@@ -302,6 +362,9 @@ def cluster_articles(
         frozen: Starting clusters that must not merge with each other (only with new rows).
         block_days: Which ``days`` are publication dates, the only ones that block candidates
             (a date read from the text is evidence, not a reason to skip a comparison); all by default.
+        named_years: Every absolute year each row's text names, or None. A cluster's year then
+            conflicts with the other cluster only when none of the other's articles names it at
+            all (a year named in passing is not evidence of another happening).
     """
     n = matrix.shape[0]
     parent = list(range(n))
@@ -323,6 +386,7 @@ def cluster_articles(
     sums: dict[int, _SparseSum] = {}
     size: dict[int, int] = dict.fromkeys(roots, 0)
     year_counts: dict[int, Counter] = {r: Counter() for r in roots}
+    named: dict[int, set[str]] = {r: set() for r in roots}
     day_range: dict[int, tuple[float, float]] = {}
     for i in range(n):
         r = find(i)
@@ -334,6 +398,9 @@ def cluster_articles(
         size[r] += 1
         if years[i]:
             year_counts[r][years[i]] += 1
+            named[r].add(years[i])
+        if named_years is not None:
+            named[r].update(named_years[i])
         if not np.isnan(days[i]):
             lo, hi = day_range.get(r, (days[i], days[i]))
             day_range[r] = (min(lo, days[i]), max(hi, days[i]))
@@ -344,10 +411,16 @@ def cluster_articles(
         ya, yb = year_counts[ra], year_counts[rb]
         if ya and yb:
             # Share of each cluster's dated members naming a year the other cluster never names.
-            apart = min(
+            na, nb = named[ra], named[rb]
+            soft = min(
+                sum(n for y, n in ya.items() if y not in nb) / sum(ya.values()),
+                sum(n for y, n in yb.items() if y not in na) / sum(yb.values()),
+            )
+            strict = min(
                 sum(n for y, n in ya.items() if y not in yb) / sum(ya.values()),
                 sum(n for y, n in yb.items() if y not in ya) / sum(yb.values()),
             )
+            apart = params.year_soft * soft + (1 - params.year_soft) * strict
             sim -= params.year_penalty * apart
         if ra in day_range and rb in day_range:
             (alo, ahi), (blo, bhi) = day_range[ra], day_range[rb]
@@ -377,6 +450,7 @@ def cluster_articles(
         sums[ra] = sums[ra].plus(sums.pop(rb))
         size[ra] += size.pop(rb)
         year_counts[ra].update(year_counts.pop(rb))
+        named[ra] |= named.pop(rb)
         if rb in day_range:
             lo, hi = day_range.pop(rb)
             alo, ahi = day_range.get(ra, (lo, hi))
@@ -423,7 +497,7 @@ def link_stories(facts: Facts, *, params: StoryParams | None = None) -> Facts:
         matrix = article_features(facts, params=params)
         days, years, from_published = article_days(articles, facts.timexes)
         days = np.where(from_published, days, np.nan)  # a dateline read from the text only gives the year
-        labels = cluster_articles(matrix, days, years, params=params)
+        labels = cluster_articles(matrix, days, years, params=params, named_years=_named_years(articles, facts.timexes))
     articles["story_id"] = assign_story_ids(articles, labels)
     return with_stories(facts, articles)
 

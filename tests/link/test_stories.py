@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -200,3 +201,23 @@ def test_seed_article_is_one_story(seed_facts):
     assert len(seed_facts.stories) == 1
     assert seed_facts.articles["story_id"].notna().all()
     assert seed_facts.stories.iloc[0]["n_articles"] == 1
+
+
+def test_a_year_the_other_story_names_in_passing_counts_half_against_merging():
+    """Two reports with cosine 0.25, one about 2005 and one about 1972. When neither names the
+    other's year the full year penalty (0.15) leaves 0.10, under the 0.12 threshold: two stories.
+    When the 1972 report also names 2005 and the 2005 one names 1972 (background years), only
+    half the conflict counts: 0.25 - 0.075 = 0.175, one story."""
+    from scipy import sparse
+
+    from newskit.link.stories import StoryParams, cluster_articles
+
+    matrix = sparse.csr_matrix(np.array([[1.0, 0.0], [0.25, np.sqrt(1 - 0.25**2)]]))
+    days = np.array([np.nan, np.nan])
+    params = StoryParams(threshold=0.12, year_penalty=0.15, year_soft=0.5)
+    apart = cluster_articles(matrix, days, ["2005", "1972"], params=params, named_years=[{"2005"}, {"1972"}])
+    assert apart[0] != apart[1]
+    together = cluster_articles(
+        matrix, days, ["2005", "1972"], params=params, named_years=[{"2005", "1972"}, {"1972", "2005"}]
+    )
+    assert together[0] == together[1]
