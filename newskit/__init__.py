@@ -12,7 +12,7 @@ from __future__ import annotations
 from ._version import __version__
 from .errors import InputError, ModelNotFoundError, NewskitError, NotebookError, ParameterError, StoreError
 from .extract import extract as _extract_articles
-from .extract import extract_text
+from .extract import extract_text as _extract_text
 from .facts import Facts
 from .link import link
 from .link import link as _link_facts
@@ -59,6 +59,24 @@ def extract(articles, *, link: bool = True, **options) -> Facts:
         (1, 4)
     """
     facts = _extract_articles(articles, **options)
+    return _link_facts(facts) if link else facts
+
+
+def extract_text(text: str, *, link: bool = True, **options) -> Facts:
+    """Extract facts from one text (one article, so one story when linked).
+
+    Args:
+        text: The article body.
+        link: Link it (:func:`newskit.link.link`): its story, figures and ids.
+        **options: ``published``, ``title``, ``source``, ``nlp``: see :func:`newskit.extract.extract_text`.
+
+    Examples:
+        >>> import newskit as nk
+        >>> facts = nk.extract_text("Two people were killed on Monday.", published="2024-03-06")
+        >>> facts.articles.loc[0, "published"], len(facts.stories)
+        (Timestamp('2024-03-06 00:00:00'), 1)
+    """
+    facts = _extract_text(text, **options)
     return _link_facts(facts) if link else facts
 
 

@@ -178,7 +178,7 @@ def article_days(articles: pd.DataFrame, timexes: pd.DataFrame) -> tuple[np.ndar
     return days, years, from_published
 
 
-def _named_years(articles: pd.DataFrame, timexes: pd.DataFrame) -> list[set[str]]:
+def named_years(articles: pd.DataFrame, timexes: pd.DataFrame) -> list[set[str]]:
     """Every absolute year each article's text names (DATE time expressions not resolved against anything)."""
     ids = articles["article_id"].astype(str).tolist()
     if timexes.empty:
@@ -497,7 +497,7 @@ def link_stories(facts: Facts, *, params: StoryParams | None = None) -> Facts:
         matrix = article_features(facts, params=params)
         days, years, from_published = article_days(articles, facts.timexes)
         days = np.where(from_published, days, np.nan)  # a dateline read from the text only gives the year
-        labels = cluster_articles(matrix, days, years, params=params, named_years=_named_years(articles, facts.timexes))
+        labels = cluster_articles(matrix, days, years, params=params, named_years=named_years(articles, facts.timexes))
     articles["story_id"] = assign_story_ids(articles, labels)
     return with_stories(facts, articles)
 

@@ -151,7 +151,15 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         ``{"linked": new articles linked, "stories": stories touched}``.
     """
     from ..link import link_stories, reconcile_figures
-    from ..link.stories import DEFAULT, article_days, article_features, cluster_articles, story_id_for, with_stories
+    from ..link.stories import (
+        DEFAULT,
+        article_days,
+        article_features,
+        cluster_articles,
+        named_years,
+        story_id_for,
+        with_stories,
+    )
     from ._read import read_facts
 
     directory = Path(directory)
@@ -218,7 +226,15 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
     matrix = article_features(window, params=params)
     days, years, from_published = article_days(articles, window.timexes)
     days = np.where(from_published, days, np.nan)
-    labels = cluster_articles(matrix, days, years, params=params, initial=initial, frozen=frozen)
+    labels = cluster_articles(
+        matrix,
+        days,
+        years,
+        params=params,
+        initial=initial,
+        frozen=frozen,
+        named_years=named_years(articles, window.timexes),
+    )
     story_for_label: dict[int, str] = {}
     for k, a in enumerate(ids):
         if a in known:
