@@ -692,7 +692,7 @@ class _Resolver:
         for token in candidates:
             for m in self.mentions:
                 if m[0] <= token.idx < m[1] and m[3] in ("GPE", "LOC", "NORP"):
-                    return _strip_possessive(self.doc.text[m[0] : m[1]])
+                    return _strip_possessive(_doc.text(self.doc)[m[0] : m[1]])
             if token.dep_ == "compound" and token.pos_ == "PROPN" and token.is_title:
                 words = [t for t in token.subtree if t.pos_ == "PROPN"]
                 return " ".join(t.text for t in words)
@@ -711,7 +711,7 @@ class _Resolver:
                     "entity_id": eid,
                     "name": name,
                     "label": label,
-                    "text": self.doc.text[start:end],
+                    "text": _doc.text(self.doc)[start:end],
                     "start": start,
                     "end": end,
                     "sentence": _doc.sentence_of(self.doc, start),
