@@ -903,7 +903,7 @@ class _ReferenceIndex:
         self.group = group  # keeps ``id(group)`` from being reused while this index lives
         self.ids = [span.kb_id_ for span in spans]
         self.starts = [span.start_char for span in spans]
-        self.sorted = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+        self.sorted = all(a <= b for a, b in zip(self.starts, self.starts[1:], strict=False))
         self.exact: dict[tuple[int, int], str] = {}
         self.by_word: dict[str, list[int]] = {}
         self.by_label: dict[str, list[int]] = {}
