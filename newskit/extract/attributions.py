@@ -585,6 +585,7 @@ class _Resolver:
                 self.names[entity_id] = name
         self.mentions.sort()
         self.roles = _doc.facts(doc, "roles")
+        self._roles_index: dict[str, list[dict]] | None = None
         from .entities import resolve_reference
 
         self.resolve_reference = resolve_reference
@@ -735,10 +736,21 @@ class _Resolver:
                 spans.append(span)
         self.doc.spans[_doc.MENTIONS_KEY] = sorted(spans, key=lambda span: (span.start_char, span.end_char))
 
+    def _roles_by_word(self) -> dict[str, list[dict]]:
+        """Roles rows by the last word of their role, built once (a scan of every role per source grew
+        with the square of the article's length)."""
+        if self._roles_index is None:
+            self._roles_index = {}
+            for role in self.roles:
+                last = str(role.get("role") or "").lower().split()[-1:]
+                if last:
+                    self._roles_index.setdefault(last[0], []).append(role)
+        return self._roles_index
+
     def _role(self, head: Token) -> str | None:
         """`the spokesman` → the person the roles table gives that role."""
         word = head.lemma_.lower()
-        for role in self.roles:
+        for role in self._roles_by_word().get(word, ()):  # only the roles ending in that word, in table order
             if role.get("start") is not None and role["start"] > head.idx:
                 continue
             if str(role.get("role") or "").lower().split()[-1:] == [word]:
