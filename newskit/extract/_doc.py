@@ -34,6 +34,14 @@ def sentence_of(doc: Doc, char: int) -> int:
     return max(bisect.bisect_right(sentence_starts(doc), char) - 1, 0)
 
 
+def text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (spaCy joins every token again on each access)."""
+    cached = doc.user_data.get("nk_text")
+    if cached is None:
+        cached = doc.user_data["nk_text"] = doc.text
+    return cached
+
+
 def facts(doc: Doc, table: str) -> list[dict]:
     """Rows of ``table`` already extracted from ``doc`` (empty if none)."""
     store = doc._.nk_facts or {}

@@ -585,10 +585,13 @@ class _Resolver:
                 self.names[entity_id] = name
         self.mentions.sort()
         self.roles = _doc.facts(doc, "roles")
+        self._roles_index: dict[str, list[dict]] | None = None
         from .entities import resolve_reference
 
         self.resolve_reference = resolve_reference
         self._starts = [m[0] for m in self.mentions]
+        # The longest mention bounds how far back a mention covering an offset can start.
+        self._longest = max((m[1] - m[0] for m in self.mentions), default=0)
         self.groups = _speaker_groups()
         self.group_places: dict[str, str] = {}  # group name -> the place the article gave it first
         self.group_mentions: dict[tuple[int, int], tuple[str, str, str]] = {}
@@ -597,6 +600,12 @@ class _Resolver:
         # Mentions are sorted by start: look only at those starting in [start, end).
         first, last = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
         return [m for m in self.mentions[first:last] if m[1] <= end and m[3] in labels]
+
+    def _near(self, start: int, end: int) -> list[tuple]:
+        """Mentions that may overlap ``[start, end)``, in order: only those starting within the
+        longest mention's length before ``start`` can reach it (a few, whatever the article length)."""
+        first = bisect.bisect_right(self._starts, start - self._longest)
+        return self.mentions[first : bisect.bisect_left(self._starts, end)]
 
     def source(self, found: _Found) -> str | None:
         """Entity id of the source of ``found``."""
@@ -637,7 +646,7 @@ class _Resolver:
         return within[0][2] if within else None
 
     def _entity_at(self, token: Token, labels=(*_AGENT_LABELS, "LOC", "FAC")) -> str | None:
-        for m in self.mentions:
+        for m in self._near(token.idx, token.idx + 1):
             if m[0] <= token.idx < m[1] and m[3] in labels:
                 return m[2]
         return None
@@ -675,7 +684,7 @@ class _Resolver:
         eid = _group_entity_id(label, full)
         self.names[eid] = full
         start, end = head.idx, head.idx + len(head.text)
-        if not any(m[0] < end and start < m[1] for m in self.mentions):
+        if not any(m[0] < end and start < m[1] for m in self._near(start, end)):
             self.group_mentions.setdefault((start, end), (eid, full, label))
         return eid
 
@@ -690,9 +699,9 @@ class _Resolver:
             if o.dep_ == "pobj"
         ]
         for token in candidates:
-            for m in self.mentions:
+            for m in self._near(token.idx, token.idx + 1):
                 if m[0] <= token.idx < m[1] and m[3] in ("GPE", "LOC", "NORP"):
-                    return _strip_possessive(self.doc.text[m[0] : m[1]])
+                    return _strip_possessive(_doc.text(self.doc)[m[0] : m[1]])
             if token.dep_ == "compound" and token.pos_ == "PROPN" and token.is_title:
                 words = [t for t in token.subtree if t.pos_ == "PROPN"]
                 return " ".join(t.text for t in words)
@@ -711,7 +720,7 @@ class _Resolver:
                     "entity_id": eid,
                     "name": name,
                     "label": label,
-                    "text": self.doc.text[start:end],
+                    "text": _doc.text(self.doc)[start:end],
                     "start": start,
                     "end": end,
                     "sentence": _doc.sentence_of(self.doc, start),
@@ -727,10 +736,21 @@ class _Resolver:
                 spans.append(span)
         self.doc.spans[_doc.MENTIONS_KEY] = sorted(spans, key=lambda span: (span.start_char, span.end_char))
 
+    def _roles_by_word(self) -> dict[str, list[dict]]:
+        """Roles rows by the last word of their role, built once (a scan of every role per source grew
+        with the square of the article's length)."""
+        if self._roles_index is None:
+            self._roles_index = {}
+            for role in self.roles:
+                last = str(role.get("role") or "").lower().split()[-1:]
+                if last:
+                    self._roles_index.setdefault(last[0], []).append(role)
+        return self._roles_index
+
     def _role(self, head: Token) -> str | None:
         """`the spokesman` → the person the roles table gives that role."""
         word = head.lemma_.lower()
-        for role in self.roles:
+        for role in self._roles_by_word().get(word, ()):  # only the roles ending in that word, in table order
             if role.get("start") is not None and role["start"] > head.idx:
                 continue
             if str(role.get("role") or "").lower().split()[-1:] == [word]:
@@ -750,10 +770,11 @@ class _Resolver:
         if not any(c.lower_ in ("the", "this", "that") for c in head.children):
             return None
         word = head.lower_
-        earlier = [
-            m for m in self.mentions if m[1] <= head.idx and word in (self.names.get(m[2]) or "").lower().split()
-        ]
-        return earlier[-1][2] if earlier else None
+        # Walk back from the reference: the closest fitting mention ends the search early.
+        for m in reversed(self.mentions[: bisect.bisect_left(self._starts, head.idx)]):
+            if m[1] <= head.idx and word in (self.names.get(m[2]) or "").lower().split():
+                return m[2]
+        return None
 
     def _antecedent(self, pronoun: Token) -> str | None:
         """The salient earlier entity a pronoun stands for: subjects first, then the closest sentence,

@@ -33,6 +33,7 @@ the timex and quantity extractors own them.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -42,7 +43,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .. import lexicons
-from ._doc import MENTIONS_KEY, mention_spans, sentence_of
+from ._doc import MENTIONS_KEY, sentence_of
 
 __all__ = ["NOT_ENTITY_LABELS", "demonym", "entity_id", "extract_mentions", "resolve_reference", "titles"]
 
@@ -888,6 +889,62 @@ def extract_mentions(doc: Doc) -> list[dict]:
     return rows
 
 
+class _ReferenceIndex:
+    """The Doc's mentions indexed for :func:`resolve_reference`, so each call costs a few
+    bisections instead of a pass over every mention of the article (linear total cost).
+
+    Positions are the mentions' places in ``doc.spans["nk_mentions"]`` (the order the
+    resolver walks back through); ``by_word``/``by_label`` hold ascending positions.
+    """
+
+    def __init__(self, doc: Doc, group, names: dict) -> None:
+        spans = list(group)
+        self.key = (id(group), len(group), len(names))
+        self.group = group  # keeps ``id(group)`` from being reused while this index lives
+        self.ids = [span.kb_id_ for span in spans]
+        self.starts = [span.start_char for span in spans]
+        self.sorted = all(a <= b for a, b in zip(self.starts, self.starts[1:], strict=False))
+        self.exact: dict[tuple[int, int], str] = {}
+        self.by_word: dict[str, list[int]] = {}
+        self.by_label: dict[str, list[int]] = {}
+        text = _text(doc)
+        for position, span in enumerate(spans):
+            self.exact.setdefault((span.start_char, span.end_char), span.kb_id_)
+            label = span.label_
+            self.by_label.setdefault(label, []).append(position)
+            if label in ("NORP",):
+                continue
+            name = names.get(span.kb_id_, text[span.start_char : span.end_char]).lower().replace("(", " ")
+            for word in set(name.split()):
+                self.by_word.setdefault(word, []).append(position)
+
+    def latest_position(self, positions: list[int], before: int) -> int | None:
+        """The last of ``positions`` whose mention starts before character ``before``."""
+        if self.sorted:
+            # Starts ascend with position, so the mentions starting before ``before`` are a prefix.
+            cut = bisect.bisect_left(self.starts, before)
+            i = bisect.bisect_left(positions, cut) - 1
+            return positions[i] if i >= 0 else None
+        for position in reversed(positions):
+            if self.starts[position] < before:
+                return position
+        return None
+
+    def latest(self, positions: list[int], before: int) -> str | None:
+        position = self.latest_position(positions, before)
+        return self.ids[position] if position is not None else None
+
+
+def _reference_index(doc: Doc) -> _ReferenceIndex:
+    """The Doc's :class:`_ReferenceIndex`, rebuilt when the mentions or names change."""
+    group = doc.spans.get(MENTIONS_KEY, ())
+    names = (doc._.nk_facts or {}).get("entity_names", {})
+    index = doc.user_data.get("nk_reference_index")
+    if index is None or index.group is not group or index.key != (id(group), len(group), len(names)):
+        index = doc.user_data["nk_reference_index"] = _ReferenceIndex(doc, group, names)
+    return index
+
+
 # Generic nouns standing for the last entity of a kind ("the company" → the latest ORG).
 _KIND_NOUNS = {
     "company": ("ORG",),
@@ -924,32 +981,31 @@ def resolve_reference(doc: Doc, span_or_text: Span | str, *, before: int | None 
     Returns:
         The entity id, or None when nothing in the article fits.
     """
+    index = _reference_index(doc)
     if isinstance(span_or_text, Span):
         text, position = span_or_text.text, span_or_text.start_char if before is None else before
-        for mention in mention_spans(doc):
-            if mention.start_char == span_or_text.start_char and mention.end_char == span_or_text.end_char:
-                return mention.kb_id_
+        exact = index.exact.get((span_or_text.start_char, span_or_text.end_char))
+        if exact is not None:
+            return exact
     else:
         text, position = span_or_text, len(_text(doc)) if before is None else before
     words = [w for w in text.lower().split() if w not in ("the", "this", "that", "its", "their")]
     if not words:
         return None
     head = words[-1].strip(".,;:")
-    earlier = [m for m in mention_spans(doc) if m.start_char < position]
     if head in titles():
         facts = (doc._.nk_facts or {}).get("roles", [])
         holders = [r for r in facts if r["start"] < position and head in str(r["role"]).lower().split()]
         if holders:
             return max(holders, key=lambda r: r["start"])["entity_id"]
         return None
-    names = (doc._.nk_facts or {}).get("entity_names", {})
-    for mention in reversed(earlier):
-        name = names.get(mention.kb_id_, mention.text).lower().replace("(", " ")
-        if mention.label_ not in ("NORP",) and head in name.split():
-            return mention.kb_id_
-    labels = _KIND_NOUNS.get(head)
-    if labels:
-        for mention in reversed(earlier):
-            if mention.label_ in labels:
-                return mention.kb_id_
-    return None
+    # The latest earlier mention whose name holds the head word, else the latest of the kind.
+    found = index.latest(index.by_word.get(head, ()), position)
+    if found is not None:
+        return found
+    best = None
+    for label in _KIND_NOUNS.get(head, ()):
+        hit = index.latest_position(index.by_label.get(label, ()), position)
+        if hit is not None and (best is None or hit > best):
+            best = hit
+    return index.ids[best] if best is not None else None

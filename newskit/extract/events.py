@@ -38,6 +38,7 @@ Without a publication date and a time expression, an event has no date.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import re
@@ -113,7 +114,7 @@ def extract_events(doc: Doc) -> list[dict]:
         if a.get("source") and a.get("cue_start") is not None
     }
     cue_starts = set(sources)
-    casualty_spans = [(c["start"], c["end"]) for c in facts(doc, "casualties") if c.get("start") is not None]
+    casualty_spans = _Spans((c["start"], c["end"]) for c in facts(doc, "casualties") if c.get("start") is not None)
     index = _MentionIndex(doc)
 
     rows: list[dict] = []
@@ -359,7 +360,7 @@ def _clause_tokens(predicate: Token, predicates: list[Token]) -> list[Token]:
     return sorted(tokens, key=lambda t: t.i)
 
 
-def _kind(predicate: Token, cue_starts: set, casualty_spans: list[tuple[int, int]]) -> str:
+def _kind(predicate: Token, cue_starts: set, casualty_spans: _Spans) -> str:
     lemma = predicate.lemma_.lower()
     kind = _triggers().get((lemma, "verb"))
     if kind is None and predicate.idx in cue_starts:
@@ -368,7 +369,7 @@ def _kind(predicate: Token, cue_starts: set, casualty_spans: list[tuple[int, int
         kind = "statement"
     if kind is None:
         # "lost their lives", "were killed": a casualty report is violence
-        if any(s <= predicate.idx < e for s, e in casualty_spans):
+        if casualty_spans.covers(predicate.idx):
             kind = "violence"
         else:
             for child in predicate.children:
@@ -637,6 +638,21 @@ def _row(
         "lemma": head.lemma_.lower(),
         "salient": False,
     }
+
+
+class _Spans:
+    """Character spans sorted by start, asked which cover an offset: only spans starting within the
+    longest span's length before it can, so a lookup costs a bisection, not a pass over the article."""
+
+    def __init__(self, spans) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def covers(self, char: int) -> bool:
+        first = bisect.bisect_right(self.starts, char - self.longest)
+        last = bisect.bisect_right(self.starts, char)
+        return any(s <= char < e for s, e in self.spans[first:last])
 
 
 class _MentionIndex:

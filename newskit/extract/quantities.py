@@ -16,6 +16,7 @@ timexes step), ordinals (``third``), ``one of the ...``, the pronoun ``one`` (``
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
@@ -135,6 +136,7 @@ def quantity_spans(doc: Doc) -> list[Span]:
     """
     excluded = [(row["start"], row["end"]) for row in facts(doc, "timexes")]
     excluded += [m.span() for m in _PHONE.finditer(doc.text)]
+    excluded = _Excluded(excluded)
     spans: list[Span] = []
     for sent in doc.sents:
         i = sent.start
@@ -173,13 +175,29 @@ def _currency_before_next(doc: Doc, k: int, upper: int) -> int:
     return k
 
 
-def _skip(token: Token, excluded: list[tuple[int, int]]) -> bool:
+class _Excluded:
+    """Character spans no amount may overlap (timexes, phone numbers), sorted by start so a
+    token is checked against the few spans near it, not every span of the article."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def near(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans that can overlap ``[start, end)``: a span ending after ``start`` starts within
+        the longest span's length before it."""
+        first = bisect.bisect_right(self.starts, start - self.longest)
+        return self.spans[first : bisect.bisect_left(self.starts, end)]
+
+
+def _skip(token: Token, excluded: _Excluded) -> bool:
     if _age(token.doc, token.i):
         return False
     if token.ent_type_ in _NOT_AMOUNT_LABELS and not _counts_things(token):
         return True
     start, end = token.idx, token.idx + len(token)
-    if any(s < end and start < e for s, e in excluded):
+    if any(s < end and start < e for s, e in excluded.near(start, end)):
         return True
     text = token.text
     # A bare year (`in 2008`) the entity recogniser missed.
@@ -396,6 +414,11 @@ def extract_quantities(doc: Doc) -> list[dict]:
     ``entity_id`` the canonical entity whose mention overlaps that noun phrase.
     """
     mentions = list(mention_spans(doc))
+    # Token index -> the first mention covering it: each lookup costs the phrase, not the article.
+    covering: dict[int, int] = {}
+    for k, mention in enumerate(mentions):
+        for i in range(mention.start, mention.end):
+            covering.setdefault(i, k)
     rows = []
     for span in quantity_spans(doc):
         amount = parse_amount(span.text)
@@ -407,10 +430,10 @@ def extract_quantities(doc: Doc) -> list[dict]:
             counted_span, counted = None, "age"
         entity_id = None
         if counted_span is not None:
-            for mention in mentions:
-                if mention.start_char < counted_span.end_char and counted_span.start_char < mention.end_char:
-                    entity_id = mention.kb_id_ or None
-                    break
+            # The first mention (in mention order) sharing a token with the counted phrase.
+            hits = [covering[i] for i in range(counted_span.start, counted_span.end) if i in covering]
+            if hits:
+                entity_id = mentions[min(hits)].kb_id_ or None
         rows.append(
             {
                 "value": amount.value,

@@ -303,3 +303,42 @@ def test_meantime_entities_beat_the_targets(nlp, corpora_dir):
     assert scores["relaxed"]["F1"] >= 0.85
     assert scores["type"]["accuracy"] >= 0.85
     assert scores["b-cubed"]["F1"] >= 0.85
+
+
+def _resolve_by_scan(doc, text: str, position: int) -> str | None:
+    """resolve_reference's rule for a non-title head, by a pass over every mention (no index)."""
+    words = [w for w in text.lower().split() if w not in ("the", "this", "that", "its", "their")]
+    head = words[-1].strip(".,;:")
+    earlier = [m for m in doc.spans["nk_mentions"] if m.start_char < position]
+    names = doc._.nk_facts["entity_names"]
+    for mention in reversed(earlier):
+        if (
+            mention.label_ != "NORP"
+            and head in names.get(mention.kb_id_, mention.text).lower().replace("(", " ").split()
+        ):
+            return mention.kb_id_
+    kinds = {"company": ("ORG",), "country": ("GPE",), "city": ("GPE",)}
+    for mention in reversed(earlier):
+        if mention.label_ in kinds.get(head, ()):
+            return mention.kb_id_
+    return None
+
+
+@pytest.mark.parametrize("reference", ["the ministry", "the Kremlin", "the country", "Kosovo", "Peskov", "the city"])
+def test_indexed_resolve_reference_matches_a_scan_of_every_mention(seed, seed_text, reference):
+    # The index (bisect over mention positions) must answer as walking back through every mention would,
+    # at every sentence start of the seed article.
+    _, doc = seed
+    for sent in doc.sents:
+        expected = _resolve_by_scan(doc, reference, sent.start_char)
+        assert resolve_reference(doc, reference, before=sent.start_char) == expected, (reference, sent.start_char)
+
+
+def test_resolve_reference_sees_a_replaced_mention_group(nlp):
+    # Attributions replace doc.spans["nk_mentions"] (group sources); a cached index must not outlive it.
+    text = "Acme Corp. reported a loss on Monday. The company said sales fell."
+    rows, doc = mentions_of(nlp, text)
+    acme = next(r["entity_id"] for r in rows if r["text"].startswith("Acme"))
+    assert resolve_reference(doc, "the company", before=text.index("The company")) == acme
+    doc.spans["nk_mentions"] = []
+    assert resolve_reference(doc, "the company", before=text.index("The company")) is None
