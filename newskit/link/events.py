@@ -72,7 +72,11 @@ def link_events(facts: Facts) -> Facts:
     events = facts.events
     if events is None or len(events) == 0:
         return facts
-    events = events.copy()
+    # Clustering and ids follow a canonical row order, so the same events give the same ids
+    # however they were read (one extraction, or a store's chunks in any order).
+    original = events.index
+    events = events.sort_values(["article_id", "trigger_start", "start"], kind="stable", na_position="last")
+    events = events.reset_index(drop=True)
     story_of = dict(zip(facts.articles["article_id"], facts.articles["story_id"], strict=True))
     stories = pd.array([story_of.get(a, pd.NA) for a in events["article_id"]], dtype="string")
     events["story_id"] = stories
@@ -97,7 +101,9 @@ def link_events(facts: Facts) -> Facts:
         row = events.index[position]
         for column, value in dating.items():
             events.at[row, column] = value
-    return dataclasses.replace(facts, events=events)
+    order = facts.events.sort_values(["article_id", "trigger_start", "start"], kind="stable", na_position="last").index
+    events.index = order  # back to the caller's row order
+    return dataclasses.replace(facts, events=events.loc[original])
 
 
 def _cluster(records: list[dict], positions: list[int]) -> list[list[int]]:
