@@ -138,20 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     report.set_defaults(run=_cmd_report)
 
+    from .evaluate import TASKS
+
     evaluate = sub.add_parser("eval", help="score extraction against annotated gold (P/R/F1)")
     evaluate.add_argument(
         "task",
-        choices=(
-            "timex",
-            "timeml",
-            "entities",
-            "quantities",
-            "casualties",
-            "attribution",
-            "event_time",
-            "event_coref",
-            "stories",
-        ),
+        choices=(*TASKS, "timeml"),  # timeml: the timex task on TimeML .tml files
         help="what to score",
     )
     evaluate.add_argument("path", metavar="PATH", help="a corpus directory (docs.jsonl), a .jsonl file or TimeML .tml")
