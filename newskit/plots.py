@@ -195,6 +195,16 @@ def _as_list(value) -> list[str]:
         return []
 
 
+def _involving(rows: pd.DataFrame, entities) -> pd.Series:
+    """Rows (events or stories) whose ``actors`` or ``places`` name any of ``entities`` (case-blind)."""
+    wanted = {name.casefold() for name in _norm(entities)}
+    involved = [
+        bool(wanted & {str(n).casefold() for n in _as_list(a) + _as_list(p)})
+        for a, p in zip(rows["actors"], rows["places"], strict=True)
+    ]
+    return pd.Series(involved, index=rows.index, dtype=bool)
+
+
 def _norm(names: Iterable[str] | None) -> list[str]:
     return [str(n) for n in (names or []) if str(n).strip()]
 
@@ -387,13 +397,8 @@ def select_events(
             keep &= ends.isna() | (ends >= pd.Timestamp(start))
         if end is not None:
             keep &= starts.isna() | (starts <= pd.Timestamp(end))
-    wanted = {name.casefold() for name in _norm(entities)}
-    if wanted:
-        involved = [
-            bool(wanted & {str(n).casefold() for n in _as_list(a) + _as_list(p)})
-            for a, p in zip(events["actors"], events["places"], strict=True)
-        ]
-        keep &= pd.Series(involved, index=events.index, dtype=bool)
+    if _norm(entities):
+        keep &= _involving(events, entities)
     kinds = _norm(kinds)
     if kinds:
         keep &= events["kind"].isin(kinds).fillna(False).astype(bool)
@@ -443,13 +448,8 @@ def select_stories(
         keep &= finish.notna() & (finish >= pd.Timestamp(start))
     if end is not None:
         keep &= begin.notna() & (begin <= pd.Timestamp(end))
-    wanted = {name.casefold() for name in _norm(entities)}
-    if wanted:
-        involved = [
-            bool(wanted & {str(n).casefold() for n in _as_list(a) + _as_list(p)})
-            for a, p in zip(stories["actors"], stories["places"], strict=True)
-        ]
-        keep &= pd.Series(involved, index=stories.index, dtype=bool)
+    if _norm(entities):
+        keep &= _involving(stories, entities)
     return stories[keep.astype(bool)].reset_index(drop=True)
 
 
