@@ -91,15 +91,35 @@ def mentions_heatmap(
         data = data[data["entity"].str.casefold().isin([w.casefold() for w in wanted])]
         if data.empty:
             return empty_figure(title, "none of the chosen entities is mentioned")
+    table = _mentions_table(data, group_by=group_by, top_n=top_n, max_groups=max_groups)
+    fig = _draw_heatmap(table, group_by=group_by, title=title)
+    n_rows = len(table)
+    n_named = n_rows - (1 if "other" in table.index else 0)
+    return _set_info(
+        fig,
+        title=title,
+        kind="heatmap",
+        n_drawn=n_named,
+        n_hidden=max(int(mentions["name"].nunique()) - n_named, 0) if "other" in table.index else 0,
+        series={str(c): {str(i): int(v) for i, v in table[c].items() if v} for c in table.columns},
+    )
+
+
+def _mentions_table(data: pd.DataFrame, *, group_by: str, top_n: int, max_groups: int) -> pd.DataFrame:
+    """Mentions (``entity``, ``group`` per row) counted per entity and group, the rest folded into ``other``.
+
+    Rows: most mentioned entities first, ``other`` last. Columns: months in date order (the
+    latest ``max_groups`` kept), else the largest groups first; ``other`` last.
+    """
     top_entities = _top_n(data["entity"].value_counts(), top_n).index
-    data["entity"] = _keep_top(data["entity"], top_entities)
+    data = data.assign(entity=_keep_top(data["entity"], top_entities))
     group_counts = data["group"].value_counts()
     if group_by == "month":
         ordered = sorted(group_counts.index)
         kept = ordered[-max_groups:] if len(ordered) > max_groups else ordered
     else:
         kept = list(_top_n(group_counts, max_groups).index)
-    data["group"] = _keep_top(data["group"], kept, "other")
+    data = data.assign(group=_keep_top(data["group"], kept, "other"))
     table = data.pivot_table(index="entity", columns="group", aggfunc="size", fill_value=0)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
     if "other" in table.index:  # the folded row goes last
@@ -107,7 +127,10 @@ def mentions_heatmap(
     columns = sorted(table.columns) if group_by == "month" else list(table.sum().sort_values(ascending=False).index)
     if "other" in columns:
         columns = [c for c in columns if c != "other"] + ["other"]
-    table = table[columns]
+    return table[columns]
+
+
+def _draw_heatmap(table: pd.DataFrame, *, group_by: str, title: str) -> Figure:
     n_rows, n_cols = table.shape
     fig, ax = _figure(height=1.8 + 0.3 * n_rows, width=max(WIDTH, 3 + 0.45 * n_cols))
     # The folded "other" row and column sum many entities or groups; scaling the colours to
@@ -140,15 +163,7 @@ def mentions_heatmap(
     ax.set_xlabel({"source": "source (outlet)", "article": "article", "month": "month of publication"}[group_by])
     ax.set_ylabel("entity")
     ax.set_title(title)
-    n_named = n_rows - (1 if "other" in table.index else 0)
-    return _set_info(
-        fig,
-        title=title,
-        kind="heatmap",
-        n_drawn=n_named,
-        n_hidden=max(int(mentions["name"].nunique()) - n_named, 0) if "other" in table.index else 0,
-        series={str(c): {str(i): int(v) for i, v in table[c].items() if v} for c in table.columns},
-    )
+    return fig
 
 
 def _quantity_key(quantities: pd.DataFrame) -> pd.Series:
@@ -311,16 +326,7 @@ def tone_over_time(
         means = data[data["group"] == name].groupby("period")["tone"].mean().sort_index()
         if means.empty:
             continue
-        # NaN between non-adjacent periods breaks the line there.
-        x, y = [], []
-        previous = None
-        for p, v in means.items():
-            if previous is not None and (p - previous).n > 1:
-                x.append(np.nan)
-                y.append(np.nan)
-            x.append(mdates.date2num(p.to_timestamp()))
-            y.append(v)
-            previous = p
+        x, y = _broken_line(means)
         ax.plot(x, y, marker="o", linestyle="-", color=colours[name], label=plain(name, limit=28), gid="tone-lines")
         series[str(name)] = {_period_label(p): float(v) for p, v in means.items()}
         n_lines += 1
@@ -334,3 +340,17 @@ def tone_over_time(
     ax.set_title(title)
     hidden = max(len(data["group"].unique()) - n_lines, 0) if "other" not in names else 0
     return _set_info(fig, title=title, kind="line", n_drawn=n_lines, n_hidden=hidden, series=series, outliers=outliers)
+
+
+def _broken_line(means: pd.Series) -> tuple[list[float], list[float]]:
+    """x and y of a line through values per period, broken (NaN) between periods that are not adjacent."""
+    x, y = [], []
+    previous = None
+    for p, v in means.items():
+        if previous is not None and (p - previous).n > 1:
+            x.append(np.nan)
+            y.append(np.nan)
+        x.append(mdates.date2num(p.to_timestamp()))
+        y.append(v)
+        previous = p
+    return x, y

@@ -68,34 +68,8 @@ def story_casualties(facts: Facts, *, top_n: int = 15, title: str = "Casualties 
             if part.empty:
                 continue
             ys = part["story_id"].map(y_of).to_numpy(dtype=float) + 0.4 - height * (j + 0.5)
-            values = part["value"].astype(float).to_numpy()
-            low = part["low"].astype(float).fillna(part["value"].astype(float)).to_numpy()
-            high = part["high"].astype(float).fillna(part["value"].astype(float)).to_numpy()
             colour = colours[(TOLL_MEASURES + OTHER_MEASURES).index(measure)]
-            bars = ax.barh(ys, values, height=height * 0.9, color=colour, label=measure)
-            for patch in bars.patches:
-                patch.set_gid("casualty-bars")
-            spread = low != high
-            if spread.any():
-                ax.errorbar(
-                    values[spread],
-                    ys[spread],
-                    xerr=[values[spread] - low[spread], high[spread] - values[spread]],
-                    fmt="none",
-                    ecolor="#333333",
-                    capsize=3,
-                    linewidth=1,
-                )
-            for v, yv, hv in zip(values, ys, high, strict=True):
-                ax.annotate(
-                    fmt.number(v),
-                    (max(v, hv), yv),
-                    xytext=(4, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=7,
-                    gid="value-labels",
-                )
+            values = _toll_bars(ax, part, ys, height=height, colour=colour, label=measure)
             series[measure] = {names.get(sid, str(sid)): v for sid, v in zip(part["story_id"], values, strict=True)}
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5 if ax is axes[0] else 3, integer=True))
         ax.xaxis.set_major_formatter(lambda v, _pos: fmt.compact(v))
@@ -111,6 +85,38 @@ def story_casualties(facts: Facts, *, top_n: int = 15, title: str = "Casualties 
     shown = f"showing {len(shown_ids)} of {len(stories)} stories with a toll"
     fig.suptitle(f"{title} ({shown})")
     return _set_info(fig, title=title, kind="bar", n_drawn=len(shown_ids), n_hidden=n_hidden, series=series)
+
+
+def _toll_bars(ax, part: pd.DataFrame, ys, *, height: float, colour: str, label: str):
+    """One outcome's bars (one per story at ``ys``), the lowest-highest reported as an error bar, values printed."""
+    values = part["value"].astype(float).to_numpy()
+    low = part["low"].astype(float).fillna(part["value"].astype(float)).to_numpy()
+    high = part["high"].astype(float).fillna(part["value"].astype(float)).to_numpy()
+    bars = ax.barh(ys, values, height=height * 0.9, color=colour, label=label)
+    for patch in bars.patches:
+        patch.set_gid("casualty-bars")
+    spread = low != high
+    if spread.any():
+        ax.errorbar(
+            values[spread],
+            ys[spread],
+            xerr=[values[spread] - low[spread], high[spread] - values[spread]],
+            fmt="none",
+            ecolor="#333333",
+            capsize=3,
+            linewidth=1,
+        )
+    for v, yv, hv in zip(values, ys, high, strict=True):
+        ax.annotate(
+            fmt.number(v),
+            (max(v, hv), yv),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            gid="value-labels",
+        )
+    return values
 
 
 def story_tolls(facts: Facts) -> pd.DataFrame:
@@ -290,31 +296,8 @@ def figure_evolution(
     end = mdates.date2num(_clamp(published.max())) + 0.5
     for ax, fid in zip(axes, shown, strict=True):
         mine = reports[reports["figure_id"] == fid].sort_values("published", kind="stable")
-        row = figs.loc[fid] if fid in figs.index else {}
-        what = " ".join(
-            str(x)
-            for x in (row.get("measure"), row.get("group"), row.get("unit"))
-            if x is not None and not fmt.is_missing(x)
-        ) or str(fid)
-        series[what] = {}
-        for outlet, part in mine.groupby(mine["source"].astype("string").fillna("(no source)"), sort=False):
-            x = [*list(mdates.date2num(part["published"].map(_clamp))), end]
-            v = [*list(part["value"].astype(float)), float(part["value"].iloc[-1])]
-            ax.step(
-                x,
-                v,
-                where="post",
-                marker="o",
-                markevery=list(range(len(v) - 1)),
-                color=colours.get(outlet, OTHER_COLOUR),
-                label=plain(outlet, limit=28),
-                gid="figure-steps",
-            )
-            series[what][str(outlet)] = float(part["value"].iloc[-1])
-        ax.set_ylabel(plain(what, limit=24), fontsize=8)
-        ax.yaxis.set_major_formatter(lambda v, _pos: fmt.compact(v))
-        ax.grid(color="#EEEEEE")
-        _legend_outside(ax, title="outlet")
+        what = _figure_name(figs, fid)
+        series[what] = _figure_steps(ax, mine, what=what, end=end, colours=colours)
     _date_axis(axes[-1].xaxis)
     axes[-1].set_xlabel("publication time of the report")
     axes[0].set_title(f"{title} (showing {len(shown)} of {len(counts)} figures)")
@@ -327,3 +310,41 @@ def figure_evolution(
         series=series,
         outliers=outliers,
     )
+
+
+def _figure_name(figs: pd.DataFrame, fid) -> str:
+    """``killed police officer``: what figure ``fid`` counts (``figs`` indexed by ``figure_id``), else its id."""
+    row = figs.loc[fid] if fid in figs.index else {}
+    return " ".join(
+        str(x)
+        for x in (row.get("measure"), row.get("group"), row.get("unit"))
+        if x is not None and not fmt.is_missing(x)
+    ) or str(fid)
+
+
+def _figure_steps(ax, reports: pd.DataFrame, *, what: str, end: float, colours: dict) -> dict[str, float]:
+    """One panel: a step line per outlet through the values it reported (in time order), held until ``end``.
+
+    Returns:
+        The latest value of each outlet.
+    """
+    latest = {}
+    for outlet, part in reports.groupby(reports["source"].astype("string").fillna("(no source)"), sort=False):
+        x = [*list(mdates.date2num(part["published"].map(_clamp))), end]
+        v = [*list(part["value"].astype(float)), float(part["value"].iloc[-1])]
+        ax.step(
+            x,
+            v,
+            where="post",
+            marker="o",
+            markevery=list(range(len(v) - 1)),
+            color=colours.get(outlet, OTHER_COLOUR),
+            label=plain(outlet, limit=28),
+            gid="figure-steps",
+        )
+        latest[str(outlet)] = float(part["value"].iloc[-1])
+    ax.set_ylabel(plain(what, limit=24), fontsize=8)
+    ax.yaxis.set_major_formatter(lambda v, _pos: fmt.compact(v))
+    ax.grid(color="#EEEEEE")
+    _legend_outside(ax, title="outlet")
+    return latest

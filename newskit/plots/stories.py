@@ -163,82 +163,47 @@ def story_timeline(
     top, rest = ranked.iloc[:top_n], ranked.iloc[top_n:]
     begins = top["date_start"].fillna(top["first_published"]).fillna(top["last_published"])
     ends = top["last_published"].fillna(top["date_end"]).fillna(begins)
-    events = facts.events
-    salient = events[
-        events["story_id"].isin(set(top["story_id"].dropna()))
-        & events["salient"].fillna(False).astype(bool)
-        & (events["dated_by"].fillna("publication") != "publication")
-        & events["date_start"].notna()
-        & events["date_end"].notna()
-    ]
-    marks = salient.assign(_day=_midpoints(salient))
+    marks = _key_events(facts.events, top)
     all_dates = pd.concat([begins, ends, marks["_day"], rest["date_start"], rest["last_published"]], ignore_index=True)
     lo, hi, _ = date_window(all_dates)
     if lo is None:
         fig = empty_figure(title, "no story has a known date")
         return _set_info(fig, title=title, kind="timeline", n_drawn=0, n_hidden=len(ranked))
     pad = max(_days_between(lo, hi) * 0.04, 3.0)
-    left, right = _shift(lo, -pad), _shift(hi, 1 + pad)
-    x_left, x_right = mdates.date2num(left), mdates.date2num(right)
-    has_other = len(rest) > 0
-    n_lanes = len(top) + (1 if has_other else 0)
+    x_range = mdates.date2num(_shift(lo, -pad)), mdates.date2num(_shift(hi, 1 + pad))
+    n_lanes = len(top) + (1 if len(rest) else 0)
     fig, ax = _figure(height=1.8 + 0.42 * n_lanes)
     outliers: list[dict] = []
     lane_names, sources, articles = [], {}, {}
-    marker_x, marker_y = [], []
+    markers: list[tuple[float, float]] = []
     key = key_figures(facts.figures)
     for i, (row, begin, end) in enumerate(zip(top.to_dict("records"), begins, ends, strict=True)):
-        y = n_lanes - 1 - i
         name = _story_name(row)
         headline = _with_key(name, key.get(str(row["story_id"])))
         lane_names.append(headline)
         sources[headline], articles[headline] = row["n_sources"], row["n_articles"]
         if fmt.is_missing(begin):
             continue
-        if begin < lo or begin > hi:  # a stray start date (an address read as a year): start at the first report
-            outliers.append({"date": fmt.date(begin), "label": f"start of {name}"})
-            begin = row["first_published"] if not fmt.is_missing(row["first_published"]) else end
-        if end < lo or end > hi:
-            outliers.append({"date": fmt.date(end), "label": f"last report of {name}"})
-        s_num = max(mdates.date2num(_clamp(begin)), x_left)
-        e_num = min(mdates.date2num(_clamp(end)) + 1, x_right)
-        if e_num > s_num:
-            patch = ax.barh(y, e_num - s_num, left=s_num, height=0.45, color=OKABE_ITO[i % 7], alpha=0.8)
-            patch.patches[0].set_gid("story-bars")
-        mine = marks[marks["story_id"] == row["story_id"]]
-        if not mine.empty:
-            days = mine["_day"].value_counts().sort_index(kind="stable")
-            days = days.sort_values(ascending=False, kind="stable").iloc[:markers_per_story]
-            for day in days.index:
-                if lo <= day <= hi:
-                    marker_x.append(mdates.date2num(day) + 0.5)
-                    marker_y.append(y)
-                else:
-                    outliers.append({"date": fmt.date(day), "label": f"event of {name}"})
-    if has_other:
-        # Every other story as one translucent bar in the bottom lane, drawn in one call.
-        begin = rest["date_start"].where(~date_window(rest["date_start"])[2], pd.NaT).fillna(rest["first_published"])
-        finish = rest["last_published"].fillna(rest["date_end"])
-        both = begin.notna() & finish.notna()
-        s_num = np.maximum(mdates.date2num(begin[both].map(_clamp)), x_left)
-        e_num = np.minimum(mdates.date2num(finish[both].map(_clamp)) + 1, x_right)
-        wide = e_num > s_num
-        if wide.any():  # one collection, not a patch per story: thousands of stories stay fast
-            spans = list(zip(s_num[wide], (e_num - s_num)[wide], strict=True))
-            ax.broken_barh(spans, (-0.15, 0.3), facecolors=OTHER_COLOUR, alpha=0.35)
+        lane_markers, lane_outliers = _story_lane(
+            ax,
+            row,
+            (begin, end),
+            y=n_lanes - 1 - i,
+            colour=OKABE_ITO[i % 7],
+            marks=marks.loc[marks["story_id"] == row["story_id"], "_day"],
+            axis=(lo, hi, *x_range),
+            markers_per_story=markers_per_story,
+        )
+        markers += lane_markers
+        outliers += lane_outliers
+    if len(rest):
+        _other_stories_lane(ax, rest, x_range)
         lane_names.append(f"{len(rest)} other stories")
-    if marker_x:
-        ax.scatter(marker_x, marker_y, s=42, color="black", marker="D", zorder=3, gid="event-points")
-    ax.set_yticks(list(range(n_lanes - 1, -1, -1)))
-    ax.set_yticklabels([plain(n, limit=60) for n in lane_names], fontsize=8)
-    ax.set_ylim(-0.7, n_lanes - 0.3)
-    ax.set_xlim(x_left, x_right)
-    _date_axis(ax.xaxis)
-    ax.grid(axis="x", color="#EEEEEE")
-    note = f"; {len(outliers)} outside the axis (listed below)" if outliers else ""
-    ax.set_xlabel(f"bar: from when it happened to its last report; ◆ key events, dated by when they happened{note}")
-    shown = f"showing {len(top)} of {len(ranked)} stories"
-    ax.set_title(f"{title} ({shown})")
+    if markers:
+        marker_x, marker_y = zip(*markers, strict=True)
+        ax.scatter(list(marker_x), list(marker_y), s=42, color="black", marker="D", zorder=3, gid="event-points")
+    _story_axes(ax, lane_names, x_range, n_outliers=len(outliers))
+    ax.set_title(f"{title} (showing {len(top)} of {len(ranked)} stories)")
     return _set_info(
         fig,
         title=title,
@@ -248,8 +213,83 @@ def story_timeline(
         series={"sources": sources, "articles": articles},
         outliers=outliers,
         lanes=lane_names,
-        n_markers=len(marker_x),
+        n_markers=len(markers),
     )
+
+
+def _story_axes(ax, lane_names: list[str], x_range, *, n_outliers: int) -> None:
+    """Lane names top to bottom, the date axis over ``x_range``, and what the marks mean."""
+    n_lanes = len(lane_names)
+    ax.set_yticks(list(range(n_lanes - 1, -1, -1)))
+    ax.set_yticklabels([plain(n, limit=60) for n in lane_names], fontsize=8)
+    ax.set_ylim(-0.7, n_lanes - 0.3)
+    ax.set_xlim(*x_range)
+    _date_axis(ax.xaxis)
+    ax.grid(axis="x", color="#EEEEEE")
+    note = f"; {n_outliers} outside the axis (listed below)" if n_outliers else ""
+    ax.set_xlabel(f"bar: from when it happened to its last report; ◆ key events, dated by when they happened{note}")
+
+
+def _key_events(events: pd.DataFrame, stories: pd.DataFrame) -> pd.DataFrame:
+    """The salient events of ``stories`` dated by when they happened (both bounds known), with their middle ``_day``."""
+    salient = events[
+        events["story_id"].isin(set(stories["story_id"].dropna()))
+        & events["salient"].fillna(False).astype(bool)
+        & (events["dated_by"].fillna("publication") != "publication")
+        & events["date_start"].notna()
+        & events["date_end"].notna()
+    ]
+    return salient.assign(_day=_midpoints(salient))
+
+
+def _story_lane(
+    ax, row, span, *, y: float, colour: str, marks: pd.Series, axis, markers_per_story: int
+) -> tuple[list[tuple[float, float]], list[dict]]:
+    """Draw one story's bar, from ``span[0]`` (when it happened) to ``span[1]`` (its last report).
+
+    ``axis`` is ``(lo, hi, x_left, x_right)``: the window of dates on the axis and its limits.
+
+    Returns:
+        ``(markers, outliers)``: ``(x, y)`` of its key events on the axis (the ``markers_per_story``
+        days most of ``marks`` fall on), and the dates outside the window as outlier rows.
+    """
+    (begin, end), (lo, hi, x_left, x_right) = span, axis
+    name = _story_name(row)
+    outliers = []
+    if begin < lo or begin > hi:  # a stray start date (an address read as a year): start at the first report
+        outliers.append({"date": fmt.date(begin), "label": f"start of {name}"})
+        begin = row["first_published"] if not fmt.is_missing(row["first_published"]) else end
+    if end < lo or end > hi:
+        outliers.append({"date": fmt.date(end), "label": f"last report of {name}"})
+    s_num = max(mdates.date2num(_clamp(begin)), x_left)
+    e_num = min(mdates.date2num(_clamp(end)) + 1, x_right)
+    if e_num > s_num:
+        patch = ax.barh(y, e_num - s_num, left=s_num, height=0.45, color=colour, alpha=0.8)
+        patch.patches[0].set_gid("story-bars")
+    markers = []
+    if not marks.empty:
+        days = marks.value_counts().sort_index(kind="stable")
+        days = days.sort_values(ascending=False, kind="stable").iloc[:markers_per_story]
+        for day in days.index:
+            if lo <= day <= hi:
+                markers.append((mdates.date2num(day) + 0.5, y))
+            else:
+                outliers.append({"date": fmt.date(day), "label": f"event of {name}"})
+    return markers, outliers
+
+
+def _other_stories_lane(ax, rest: pd.DataFrame, x_range) -> None:
+    """Every other story as one translucent bar in the bottom lane, drawn in one call."""
+    x_left, x_right = x_range
+    begin = rest["date_start"].where(~date_window(rest["date_start"])[2], pd.NaT).fillna(rest["first_published"])
+    finish = rest["last_published"].fillna(rest["date_end"])
+    both = begin.notna() & finish.notna()
+    s_num = np.maximum(mdates.date2num(begin[both].map(_clamp)), x_left)
+    e_num = np.minimum(mdates.date2num(finish[both].map(_clamp)) + 1, x_right)
+    wide = e_num > s_num
+    if wide.any():  # one collection, not a patch per story: thousands of stories stay fast
+        spans = list(zip(s_num[wide], (e_num - s_num)[wide], strict=True))
+        ax.broken_barh(spans, (-0.15, 0.3), facecolors=OTHER_COLOUR, alpha=0.35)
 
 
 def story_articles(

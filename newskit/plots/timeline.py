@@ -45,6 +45,7 @@ from .select import rank_events
 
 _CHAR_PX = 0.6 * LABEL_FONT * DPI / 72  # average glyph width of the label font, in pixels
 _STUB_PX = 28  # pixels drawn for an event with one open bound
+_AXES_PX = (WIDTH - 2.2) * DPI  # width of the axes: the rest is left for lane names
 
 
 def _lanes_of(events: pd.DataFrame, lane_by: str | None, lanes: Sequence[str] | None) -> list[tuple[str, pd.DataFrame]]:
@@ -165,77 +166,140 @@ def timeline(
 
 
 def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figure:
-    axes_px = (WIDTH - 2.2) * DPI  # room left for lane names
-    # Widen the right edge so that the label of the latest event still fits inside the axes:
-    # an event ending on day e with a label of L pixels needs a range of R >= e / (1 - L / axes_px) days.
+    """Every event as a point or a bar with its label: first the layout (where each label goes), then the drawing."""
+    open_right = right - _DAY  # where an event with no end bound is drawn to
+    right, px_per_day = _label_room(lane_sets, left, right)
+    placed = []  # (lane index, row index, start, end, label, shape: point|bar|open)
+    lane_rows = []  # rows per lane
+    overflow_rows = []  # (lane index, row index, number of unlabelled events)
+    for lane_index, (_, frame) in enumerate(lane_sets):
+        marks, n_rows, n_overflow = _pack_lane(frame, left, open_right, px_per_day, max_rows)
+        placed += [(lane_index, *mark) for mark in marks]
+        if n_overflow:
+            overflow_rows.append((lane_index, n_rows - 1, n_overflow))
+        lane_rows.append(n_rows)
+    offsets, total = _lane_offsets(lane_rows)
+    fig, ax = _figure(height=min(1.6 + 0.32 * total, 24.0))
+
+    def y_of(lane_index: int, row_index: int) -> float:
+        return offsets[lane_index] + lane_rows[lane_index] - 1 - row_index
+
+    _draw_marks(ax, placed, y_of, palette(len(lane_sets)))
+    for lane_index, row_index, count in overflow_rows:
+        ax.annotate(
+            f"+{count} more, unlabelled (see the table)",
+            (0, y_of(lane_index, row_index)),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 7),
+            textcoords="offset points",
+            fontsize=7,
+            color="#555555",
+            gid="overflow-note",
+        )
+    lane_names = [name for name, _ in lane_sets]
+    ax.set_yticks([offsets[i] + (lane_rows[i] - 1) / 2 for i in range(len(lane_sets))])
+    ax.set_yticklabels([plain(name, limit=24) for name in lane_names])
+    for i in range(1, len(lane_sets)):
+        ax.axhline(offsets[i - 1] - 0.8 + 0.5, color="#DDDDDD", linewidth=0.8)
+    ax.set_ylim(-0.8, total - 0.2)
+    ax.set_xlim(mdates.date2num(left), mdates.date2num(right))
+    _date_axis(ax.xaxis)
+    ax.set_xlabel("date (points: one day; bars: the interval the event falls in; hatched: open-ended)")
+    ax.set_ylabel("lane" if len(lane_sets) > 1 else "")
+    ax.grid(axis="x", color="#EEEEEE")
+    n = len(placed)
+    ax.set_title(f"{title} ({n} event{'s' if n != 1 else ''})")
+    return fig
+
+
+def _label_room(lane_sets, left, right) -> tuple[pd.Timestamp, float]:
+    """The right edge, widened so that the label of the latest event still fits inside the axes, and pixels per day.
+
+    An event ending on day e with a label of L pixels needs a range of R >= e / (1 - L / axes_px) days.
+    """
     needed = _days_between(left, right)
     for _, frame in lane_sets:
         for _, row in frame[frame["date_end"].notna()].iterrows():
             end_day = (min(row["date_end"], right - _DAY) + _DAY - left) / _DAY
             label_px = len(_event_label(row)) * _CHAR_PX + 12
-            needed = max(needed, end_day / max(1 - label_px / axes_px, 0.2))
-    open_right = right - _DAY  # where an event with no end bound is drawn to
+            needed = max(needed, end_day / max(1 - label_px / _AXES_PX, 0.2))
     needed = min(needed, _days_between(left, _LAST))  # a Timestamp cannot pass 2262
-    right = _shift(left, needed)
-    px_per_day = axes_px / max(needed, 1.0)
+    return _shift(left, needed), _AXES_PX / max(needed, 1.0)
+
+
+def _event_span(row, left, open_right, stub) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    """Where one event is drawn: ``(start, end, shape)``, shape ``point``, ``bar`` or ``open`` (one bound known)."""
+    start_known, end_known = pd.notna(row["date_start"]), pd.notna(row["date_end"])
+    if start_known and end_known:
+        s, e = max(row["date_start"], left), min(row["date_end"], open_right)
+        return s, e, "point" if s == e else "bar"
+    if end_known:  # "before 2003": a short hatched stub ending at the bound
+        e = min(row["date_end"], open_right)
+        return max(e + _DAY - stub, left), e, "open"
+    s = max(row["date_start"], left)  # "after 2003": a stub starting at the bound
+    return s, max(min(s + stub - _DAY, open_right), s), "open"
+
+
+def _pack_lane(frame, left, open_right, px_per_day: float, max_rows: int) -> tuple[list[tuple], int, int]:
+    """The rows of one lane: each labelled event goes to the first row free where it starts.
+
+    When not every event can get a label, the most relevant ones (:func:`rank_events`) get the
+    ``max_rows`` labelled rows and the rest go, unlabelled, to one more row under them.
+
+    Returns:
+        ``(marks, n_rows, n_overflow)``: ``(row index, start, end, label, shape)`` per event (the
+        unlabelled ones last, in the bottom row), the rows the lane needs, the unlabelled events.
+    """
     stub = max(pd.Timedelta(days=_STUB_PX / px_per_day), _DAY)  # drawn length of an open-ended event
     gap_days = 6 / px_per_day
-    placed = []  # (lane index, row, start, end, label, kind: point|bar|open)
-    lane_rows = []
-    overflow_rows = []  # (lane index, row, number of unlabelled events)
-    for lane_index, (_, frame) in enumerate(lane_sets):
-        rows_end: list[float] = []  # per row: the day number where it is free again
-        overflow: list[tuple] = []
-        spans = []
-        # When not every event can get a label, the most relevant ones get the labelled rows.
-        candidates = set(rank_events(frame, keep_index=True).index[: max_rows * 3])
-        for index, row in frame.iterrows():
-            start_known, end_known = pd.notna(row["date_start"]), pd.notna(row["date_end"])
-            if start_known and end_known:
-                s, e = max(row["date_start"], left), min(row["date_end"], open_right)
-                shape = "point" if s == e else "bar"
-            elif end_known:  # "before 2003": a short hatched stub ending at the bound
-                e = min(row["date_end"], open_right)
-                s, shape = max(e + _DAY - stub, left), "open"
-            else:  # "after 2003": a stub starting at the bound
-                s = max(row["date_start"], left)
-                e, shape = max(min(s + stub - _DAY, open_right), s), "open"
-            if index in candidates:
-                spans.append((s, e, shape, row))
-            else:
-                overflow.append((s, e, shape))
-        spans.sort(key=lambda span: (span[0], span[1]))
-        for s, e, shape, row in spans:
-            label = _event_label(row)
-            s_day = (s - left) / _DAY
-            e_day = (e + _DAY - left) / _DAY
-            label_end = e_day + (len(label) * _CHAR_PX + 8) / px_per_day
-            row_index = next((i for i, free in enumerate(rows_end) if free <= s_day), None)
-            if row_index is None and len(rows_end) < max_rows:
-                rows_end.append(0.0)
-                row_index = len(rows_end) - 1
-            if row_index is None:  # lane full: the event goes to an unlabelled row under the others
-                overflow.append((s, e, shape))
-                continue
-            rows_end[row_index] = label_end + gap_days
-            placed.append((lane_index, row_index, s, e, label, shape))
-        if overflow:
-            placed.extend((lane_index, len(rows_end), s, e, "", shape) for s, e, shape in overflow)
-            overflow_rows.append((lane_index, len(rows_end), len(overflow)))
-        lane_rows.append(max(len(rows_end) + (1 if overflow else 0), 1))
-    # Lanes are stacked top to bottom; y grows upwards, so the first lane gets the highest rows.
+    rows_end: list[float] = []  # per row: the day number where it is free again
+    overflow: list[tuple] = []
+    spans = []
+    candidates = set(rank_events(frame, keep_index=True).index[: max_rows * 3])
+    for index, row in frame.iterrows():
+        s, e, shape = _event_span(row, left, open_right, stub)
+        if index in candidates:
+            spans.append((s, e, shape, row))
+        else:
+            overflow.append((s, e, shape))
+    spans.sort(key=lambda span: (span[0], span[1]))
+    marks = []
+    for s, e, shape, row in spans:
+        label = _event_label(row)
+        s_day = (s - left) / _DAY
+        e_day = (e + _DAY - left) / _DAY
+        label_end = e_day + (len(label) * _CHAR_PX + 8) / px_per_day
+        row_index = next((i for i, free in enumerate(rows_end) if free <= s_day), None)
+        if row_index is None and len(rows_end) < max_rows:
+            rows_end.append(0.0)
+            row_index = len(rows_end) - 1
+        if row_index is None:  # lane full: the event goes to an unlabelled row under the others
+            overflow.append((s, e, shape))
+            continue
+        rows_end[row_index] = label_end + gap_days
+        marks.append((row_index, s, e, label, shape))
+    marks.extend((len(rows_end), s, e, "", shape) for s, e, shape in overflow)
+    return marks, max(len(rows_end) + (1 if overflow else 0), 1), len(overflow)
+
+
+def _lane_offsets(lane_rows: list[int]) -> tuple[list[float], float]:
+    """The y of each lane's bottom row and the total height: lanes stacked top to bottom, 0.6 apart.
+
+    y grows upwards, so the first lane gets the highest rows.
+    """
     offsets, y = [], 0.0
     for n_rows in reversed(lane_rows):
         offsets.append(y)
         y += n_rows + 0.6
-    offsets = offsets[::-1]
-    total = y - 0.6
-    fig, ax = _figure(height=min(1.6 + 0.32 * total, 24.0))
-    colours = palette(len(lane_sets))
+    return offsets[::-1], y - 0.6
+
+
+def _draw_marks(ax, placed: list[tuple], y_of, colours: list[str]) -> None:
+    """Points for single days, bars for intervals (hatched when open-ended), each with its label."""
     point_x, point_y, point_c = [], [], []
     bars = {"bar": ([], [], [], []), "open": ([], [], [], [])}
     for lane_index, row_index, s, e, label, shape in placed:
-        y_pos = offsets[lane_index] + lane_rows[lane_index] - 1 - row_index
+        y_pos = y_of(lane_index, row_index)
         colour = colours[lane_index]
         if shape == "point":
             point_x.append(mdates.date2num(s + _DAY / 2))
@@ -278,31 +342,6 @@ def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figur
             )
             for patch in container.patches:
                 patch.set_gid("event-bars")
-    for lane_index, row_index, count in overflow_rows:
-        ax.annotate(
-            f"+{count} more, unlabelled (see the table)",
-            (0, offsets[lane_index] + lane_rows[lane_index] - 1 - row_index),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, 7),
-            textcoords="offset points",
-            fontsize=7,
-            color="#555555",
-            gid="overflow-note",
-        )
-    lane_names = [name for name, _ in lane_sets]
-    ax.set_yticks([offsets[i] + (lane_rows[i] - 1) / 2 for i in range(len(lane_sets))])
-    ax.set_yticklabels([plain(name, limit=24) for name in lane_names])
-    for i in range(1, len(lane_sets)):
-        ax.axhline(offsets[i - 1] - 0.8 + 0.5, color="#DDDDDD", linewidth=0.8)
-    ax.set_ylim(-0.8, total - 0.2)
-    ax.set_xlim(mdates.date2num(left), mdates.date2num(right))
-    _date_axis(ax.xaxis)
-    ax.set_xlabel("date (points: one day; bars: the interval the event falls in; hatched: open-ended)")
-    ax.set_ylabel("lane" if len(lane_sets) > 1 else "")
-    ax.grid(axis="x", color="#EEEEEE")
-    n = len(placed)
-    ax.set_title(f"{title} ({n} event{'s' if n != 1 else ''})")
-    return fig
 
 
 def _timeline_counts(lane_sets, left, right, title: str) -> Figure:
