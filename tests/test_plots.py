@@ -290,6 +290,15 @@ def test_timeline_lanes_per_entity_and_kind(facts):
     assert plots.figure_summary(fig)["labels"] == 2
 
 
+def test_timeline_entity_lanes_do_not_depend_on_the_hash_seed(facts):
+    # On the axis: the bridge attack (Gunmen; Dravik), Kestria's statement, the ceasefire (Lorvania,
+    # Kestria; Tarnholm) and the protest (residents; Dravik). Dravik and Kestria are in two events each,
+    # the rest in one: ties keep the order the events name them in, in every process.
+    fig = plots.timeline(facts.events, lane_by="entity")
+    lanes = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert lanes == ["Dravik", "Kestria", "Gunmen", "Lorvania", "Tarnholm", "residents"]
+
+
 def test_select_events_window_entities_kinds(facts):
     march = plots.select_events(facts.events, start="2024-03-01", end="2024-03-31")
     assert list(march["description"]) == ["Gunmen attacked the Dravik bridge", "Kestria blamed Lorvanian police"]

@@ -57,7 +57,9 @@ def _lanes_of(events: pd.DataFrame, lane_by: str | None, lanes: Sequence[str] | 
     if lane_by == "entity":
         names = _norm(lanes)
         if not names:
-            counts = pd.Series([n for a, p in zip(events["actors"], events["places"], strict=True) for n in {*a, *p}])
+            # dict, not set: ties keep the order the events name them in (a set's order changes with the hash seed)
+            named = [dict.fromkeys([*a, *p]) for a, p in zip(events["actors"], events["places"], strict=True)]
+            counts = pd.Series([n for names_of_event in named for n in names_of_event])
             names = list(counts.value_counts().index[:8]) if len(counts) else []
         result = []
         for name in names:
