@@ -107,9 +107,9 @@ class StoryParams:
     window_days: int = 10
     w_words: float = 1.0
     w_entities: float = 0.3
-    w_places: float = 0.3
+    w_places: float = 0.4
     year_penalty: float = 0.15
-    w_numbers: float = 0.2
+    w_numbers: float = 0.45
     w_lead: float = 0.2
     lead_chars: int = 800
     year_soft: float = 0.5
