@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -380,6 +381,16 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if _has_dtype(values, dtype):
+        return values  # already cast (conform runs on every table several times per extraction)
+    if not len(values):
+        return pd.Series([], index=values.index, dtype=object if dtype == LIST else dtype)
+    # Columns pandas inferred from rows: cast in one step (the same values as the object
+    # round trip below, which costs a Python object per cell).
+    if dtype == STRING and isinstance(values.dtype, pd.StringDtype):  # "str": NaN becomes <NA>
+        return values.astype(dtype)
+    if dtype in (INT, FLOAT) and values.dtype.kind in "iuf" and isinstance(values.dtype, np.dtype):
+        return values.astype(dtype)
     if dtype == LIST:
         # Built cell by cell: Series.map would re-infer an Arrow list dtype and hand back arrays.
         return pd.Series([_as_list(v) for v in values], index=values.index, dtype=object)
@@ -394,6 +405,17 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
         values = values.astype(object).where(values.notna(), None)
         return pd.array(values.tolist(), dtype=dtype) if len(values) else pd.Series([], dtype=dtype)
     return values.astype(object).where(values.notna(), None).astype(dtype)
+
+
+def _has_dtype(values: pd.Series, dtype: str) -> bool:
+    """Whether casting ``values`` to ``dtype`` would give them back unchanged (lists are always rebuilt)."""
+    if dtype == LIST or values.dtype != pd.api.types.pandas_dtype(dtype):
+        return False
+    if dtype == STRING:  # "string" also equals the NaN-flavoured "str"; compare the NA value too
+        return values.dtype.na_value is pd.NA
+    if dtype == FLOAT:  # a NaN that is not <NA> would become <NA> when cast
+        return not np.isnan(values.to_numpy(dtype="float64", na_value=0.0)).any()
+    return True
 
 
 def _as_list(value) -> list:
