@@ -382,10 +382,15 @@ def _column(values: list, dtype: str):
     plain = _PLAIN.get(dtype)
     if dtype == LIST:
         return pd.Series([_as_list(v) for v in values], dtype=object)
-    if plain and all(v is None or (type(v) in plain and _exact(v)) for v in values):
+    if plain and _all_plain(values, dtype):
         return pd.array(values, dtype=dtype)
     # Anything else (dates, numpy scalars, mixed types) as pandas infers it, then cast.
     return _cast(pd.Series(values) if values else pd.Series([], dtype=object), dtype)
+
+
+def _all_plain(values: list, dtype: str) -> bool:
+    plain = _PLAIN[dtype]
+    return all(v is None or (type(v) in plain and _exact(v)) for v in values)
 
 
 def _exact(value) -> bool:
@@ -435,6 +440,10 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
         return values.astype(dtype)
     if dtype in (INT, FLOAT) and values.dtype.kind in "iuf" and isinstance(values.dtype, np.dtype):
         return values.astype(dtype)
+    if dtype in _PLAIN and values.dtype == object:  # rows read back as dicts: plain cells are built directly
+        cells = values.tolist()
+        if _all_plain(cells, dtype):
+            return pd.Series(pd.array(cells, dtype=dtype), index=values.index)
     if dtype == LIST:
         # Built cell by cell: Series.map would re-infer an Arrow list dtype and hand back arrays.
         return pd.Series([_as_list(v) for v in values], index=values.index, dtype=object)
