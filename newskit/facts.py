@@ -58,7 +58,12 @@ class Facts:
     @classmethod
     def from_frames(cls, frames: dict[str, pd.DataFrame]) -> Facts:
         """Facts from a dict of tables (missing tables are empty; all are conformed)."""
-        return cls(**{name: schema.conform(name, frames.get(name, schema.frame(name))) for name in schema.TABLES})
+        return cls(
+            **{
+                name: schema.conform(name, frames[name]) if name in frames else schema.frame(name)
+                for name in schema.TABLES
+            }
+        )
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Table name → DataFrame, in schema order."""

@@ -17,9 +17,11 @@ Conventions:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -353,12 +355,51 @@ def frame(table: str, rows: Iterable[Mapping] = ()) -> pd.DataFrame:
     columns = _columns_of(table)
     names = [c.name for c in columns]
     rows = list(rows)
+    if not rows:
+        return _empty(table).copy()
     for row in rows:
         unknown = set(row) - set(names)
         if unknown:
             raise KeyError(f"{table}: unknown column(s) {sorted(unknown)}")
-    data = {name: [row.get(name) for row in rows] for name in names}
-    return conform(table, pd.DataFrame(data, columns=names))
+    data = {c.name: _column([row.get(c.name) for row in rows], c.dtype) for c in columns}
+    return pd.DataFrame(data, columns=names)
+
+
+@functools.cache
+def _empty(table: str) -> pd.DataFrame:
+    """The table without rows, built once (callers get a copy)."""
+    columns = _columns_of(table)
+    return pd.DataFrame({c.name: _column([], c.dtype) for c in columns}, columns=[c.name for c in columns])
+
+
+#: Python types a column of each dtype is built from directly, when every cell is one of them or None.
+_PLAIN = {STRING: (str,), INT: (int,), FLOAT: (float, int), BOOL: (bool,)}
+
+
+def _column(values: list, dtype: str):
+    """One column of :func:`frame`: what ``conform`` gives for these values, without the DataFrame
+    round trip when the cells are plain (str, small int, finite float, bool or None)."""
+    plain = _PLAIN.get(dtype)
+    if dtype == LIST:
+        return pd.Series([_as_list(v) for v in values], dtype=object)
+    if plain and _all_plain(values, dtype):
+        return pd.array(values, dtype=dtype)
+    # Anything else (dates, numpy scalars, mixed types) as pandas infers it, then cast.
+    return _cast(pd.Series(values) if values else pd.Series([], dtype=object), dtype)
+
+
+def _all_plain(values: list, dtype: str) -> bool:
+    plain = _PLAIN[dtype]
+    return all(v is None or (type(v) in plain and _exact(v)) for v in values)
+
+
+def _exact(value) -> bool:
+    """Whether pandas' float inference (ints beside None become float64) keeps ``value`` exact."""
+    if type(value) is int:
+        return abs(value) < 2**53
+    if type(value) is float:
+        return value == value  # NaN
+    return True
 
 
 def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -367,6 +408,15 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     Columns not in the schema are kept, after the schema's columns.
     """
     columns = _columns_of(table)
+    if list(df.columns) == [c.name for c in columns] and all(
+        c.dtype == LIST or _has_dtype(df[c.name], c.dtype) for c in columns
+    ):
+        # Already conformed (tables are conformed again at each step): only the lists are rebuilt.
+        result = df.reset_index(drop=True)
+        for column in columns:
+            if column.dtype == LIST:
+                result[column.name] = _cast(result[column.name], LIST)
+        return result
     out = {}
     n = len(df)
     for column in columns:
@@ -380,6 +430,20 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cast(values: pd.Series, dtype: str) -> pd.Series:
+    if _has_dtype(values, dtype):
+        return values  # already cast (conform runs on every table several times per extraction)
+    if not len(values):
+        return pd.Series([], index=values.index, dtype=object if dtype == LIST else dtype)
+    # Columns pandas inferred from rows: cast in one step (the same values as the object
+    # round trip below, which costs a Python object per cell).
+    if dtype == STRING and isinstance(values.dtype, pd.StringDtype):  # "str": NaN becomes <NA>
+        return values.astype(dtype)
+    if dtype in (INT, FLOAT) and values.dtype.kind in "iuf" and isinstance(values.dtype, np.dtype):
+        return values.astype(dtype)
+    if dtype in _PLAIN and values.dtype == object:  # rows read back as dicts: plain cells are built directly
+        cells = values.tolist()
+        if _all_plain(cells, dtype):
+            return pd.Series(pd.array(cells, dtype=dtype), index=values.index)
     if dtype == LIST:
         # Built cell by cell: Series.map would re-infer an Arrow list dtype and hand back arrays.
         return pd.Series([_as_list(v) for v in values], index=values.index, dtype=object)
@@ -394,6 +458,22 @@ def _cast(values: pd.Series, dtype: str) -> pd.Series:
         values = values.astype(object).where(values.notna(), None)
         return pd.array(values.tolist(), dtype=dtype) if len(values) else pd.Series([], dtype=dtype)
     return values.astype(object).where(values.notna(), None).astype(dtype)
+
+
+def _has_dtype(values: pd.Series, dtype: str) -> bool:
+    """Whether casting ``values`` to ``dtype`` would give them back unchanged (lists are always rebuilt)."""
+    if dtype == LIST or values.dtype != _pandas_dtype(dtype, pd.get_option("mode.string_storage")):
+        return False
+    if dtype == STRING:  # "string" also equals the NaN-flavoured "str"; compare the NA value too
+        return values.dtype.na_value is pd.NA
+    if dtype == FLOAT:  # a NaN that is not <NA> would become <NA> when cast
+        return not np.isnan(values.to_numpy(dtype="float64", na_value=0.0)).any()
+    return True
+
+
+@functools.cache
+def _pandas_dtype(dtype: str, string_storage: str):
+    return pd.api.types.pandas_dtype(dtype)
 
 
 def _as_list(value) -> list:

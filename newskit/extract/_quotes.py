@@ -6,6 +6,8 @@ sentences (and paragraphs) while the parser sees one sentence at a time.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -43,7 +45,28 @@ class Quote:
     inner_end: int
 
 
-def find_quotes(text: str) -> list[Quote]:
+class Quotes(list):
+    """The quotations of a text in text order, indexed by offset.
+
+    :func:`find_quotes` pairs marks left to right, so its quotations never overlap and both their
+    starts and their ends increase: the helpers below bisect these instead of scanning every
+    quotation of the article for each verb (which grew with the square of the article's length).
+    A list that is not ordered so is still accepted (``indexed`` is then False, and the helpers
+    scan it).
+    """
+
+    def __init__(self, quotes=()):
+        super().__init__(quotes)
+        self.starts = [q.start for q in self]
+        self.ends = [q.end for q in self]
+        self.indexed = all(a.end <= b.start for a, b in itertools.pairwise(self))
+
+
+def _as_quotes(quotes: list[Quote]) -> Quotes:
+    return quotes if isinstance(quotes, Quotes) else Quotes(quotes)
+
+
+def find_quotes(text: str) -> Quotes:
     """Pair quotation marks in ``text`` (curly, straight, guillemets and PTB `` '').
 
     Whether a mark opens or closes is read from its neighbours (a space before it opens,
@@ -66,7 +89,7 @@ def find_quotes(text: str) -> list[Quote]:
             continue
         quotes.append(_quote(text, opened[0], opened[1] - opened[0], at, end))
         opened = None
-    return [q for q in quotes if q.inner_end > q.inner_start]
+    return Quotes(q for q in quotes if q.inner_end > q.inner_start)
 
 
 def _is_opening(text: str, mark: str, at: int, end: int) -> bool:
@@ -153,19 +176,45 @@ def span_of(doc: Doc, start_char: int, end_char: int) -> Span | None:
 
 
 def inside_quote(char: int, quotes: list[Quote]) -> bool:
-    return any(q.start < char < q.end for q in quotes)
+    """Whether ``char`` is strictly between a quotation's marks."""
+    quotes = _as_quotes(quotes)
+    if not quotes.indexed:
+        return any(q.start < char < q.end for q in quotes)
+    i = bisect.bisect_left(quotes.starts, char) - 1  # the last quotation opening before ``char``
+    return i >= 0 and char < quotes.ends[i]
+
+
+def within(quotes: list[Quote], start: int, end: int) -> list[Quote]:
+    """The quotations lying inside ``[start, end)``, in text order."""
+    quotes = _as_quotes(quotes)
+    if not quotes.indexed:
+        return [q for q in quotes if start <= q.start and q.end <= end]
+    return quotes[bisect.bisect_left(quotes.starts, start) : bisect.bisect_right(quotes.ends, end)]
 
 
 def adjacent_quote(doc: Doc, text: str, verb: Token, quotes: list[Quote]) -> tuple[int, int] | None:
     """The quotation a bare `he said.` / `She said:` clause sits next to (the parser split them)."""
     clause_start, clause_end = char_bounds(doc, verb.left_edge.i, verb.right_edge.i + 1)
-    for quote in quotes:  # `"Safety," said Grimm.`: the quote inside the verb's own clause
+    quotes = _as_quotes(quotes)
+    if quotes.indexed:
+        # Only the quotations next to the clause can qualify: another quotation between one and
+        # the clause puts its opening mark (never in _GAP) in the text that must be blank.
+        last_before = bisect.bisect_right(quotes.ends, clause_start) - 1
+        first_after = bisect.bisect_left(quotes.starts, clause_end)
+        candidates = (
+            within(quotes, clause_start, verb.idx),
+            quotes[last_before : last_before + 1] if last_before >= 0 else [],
+            quotes[first_after : first_after + 1],
+        )
+    else:
+        candidates = (quotes, quotes, quotes)
+    for quote in candidates[0]:  # `"Safety," said Grimm.`: the quote inside the verb's own clause
         if clause_start <= quote.start and quote.end <= verb.idx and not text[quote.end : verb.idx].strip(_GAP):
             return quote.start, quote.end
-    for quote in quotes:
+    for quote in candidates[1]:
         if quote.end <= clause_start and not text[quote.end : clause_start].strip(_GAP):
             return quote.start, quote.end
-    for quote in quotes:
+    for quote in candidates[2]:
         if quote.start >= clause_end and not text[clause_end : quote.start].strip(_GAP):
             return quote.start, quote.end
     return None
@@ -175,12 +224,20 @@ def continue_quote(text: str, content: tuple[int, int], quotes: list[Quote]) -> 
     """`“A,” she said, “B.”`: a quote that ends, then resumes after the speaker, is one content;
     so are the quote paragraphs that follow it directly (news style: one speaker per run of quotes)."""
     start, end = content
-    if not any(q.end == end for q in quotes):
-        return content
-    following = [q for q in quotes if q.start >= end]
-    if following and len(text[end : following[0].start]) <= _MAX_INTERRUPTION:
-        end = following[0].end
-        for quote in following[1:]:
+    quotes = _as_quotes(quotes)
+    if quotes.indexed:
+        i = bisect.bisect_left(quotes.ends, end)
+        if i == len(quotes) or quotes.ends[i] != end:
+            return content
+        first = bisect.bisect_left(quotes.starts, end)
+    else:
+        if not any(q.end == end for q in quotes):
+            return content
+        quotes = [q for q in quotes if q.start >= end]
+        first = 0
+    if first < len(quotes) and len(text[end : quotes[first].start]) <= _MAX_INTERRUPTION:
+        end = quotes[first].end
+        for quote in itertools.islice(quotes, first + 1, None):
             if text[end : quote.start].strip():
                 break
             end = quote.end  # the next paragraph opens with the same speaker's quote
@@ -190,7 +247,17 @@ def continue_quote(text: str, content: tuple[int, int], quotes: list[Quote]) -> 
 def extend_to_quotes(content: tuple[int, int], quotes: list[Quote]) -> tuple[int, int]:
     """Grow content to the marks of every quotation it overlaps (a quote outruns the parser's sentence)."""
     start, end = content
-    for quote in quotes:
-        if quote.start < end and start < quote.end:
-            start, end = min(start, quote.start), max(end, quote.end)
+    quotes = _as_quotes(quotes)
+    if not quotes.indexed:
+        for quote in quotes:
+            if quote.start < end and start < quote.end:
+                start, end = min(start, quote.start), max(end, quote.end)
+        return start, end
+    # Quotations ending before ``start`` never overlap; after the first one opening at or past
+    # ``end`` none does (the quotations are ordered and do not overlap each other).
+    for i in range(bisect.bisect_right(quotes.ends, start), len(quotes)):
+        quote = quotes[i]
+        if quote.start >= end:
+            break
+        start, end = min(start, quote.start), max(end, quote.end)
     return start, end

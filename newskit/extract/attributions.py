@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -53,6 +54,7 @@ from ._quotes import (
     read_words,
     subtree_bounds,
     trim,
+    within,
 )
 
 __all__ = ["extract_attributions", "find_quotes"]
@@ -186,7 +188,7 @@ def _verb_attributions(doc: Doc, text: str, quotes: list[Quote]) -> list[_Found]
 def _reports_clause_or_quote(verb: Token, content: tuple[int, int], quotes: list[Quote]) -> bool:
     if any(c.dep_ == "ccomp" for c in verb.children):
         return True
-    return any(content[0] <= q.start and q.end <= content[1] for q in quotes)
+    return bool(within(quotes, *content))
 
 
 def _verb_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
@@ -463,7 +465,7 @@ def _split_quote_dominant(text: str, found: list[_Found], quotes: list[Quote]) -
     """Mark the kind of each attribution from the quotes in its content; split content made of quotes."""
     result = []
     for item in found:
-        inside = [q for q in quotes if item.content[0] <= q.start and q.end <= item.content[1]]
+        inside = within(quotes, *item.content)
         if not inside:
             result.append(item)
             continue
@@ -515,10 +517,15 @@ def _unquoted(text: str, item: _Found, inside: list[Quote]) -> str:
 
 def _orphan_quotes(doc: Doc, text: str, found: list[_Found], quotes: list[Quote]) -> list[_Found]:
     """Direct quotations no reporting verb claimed, with the speaker of a neighbouring sentence."""
-    claimed = [f.content for f in found]
+    # A quotation is claimed when a content overlaps it: among the contents starting before the
+    # quotation ends, the furthest-reaching one tells (bisected, not a scan of every content per quote).
+    claimed = sorted(f.content for f in found)
+    claimed_starts = [start for start, _ in claimed]
+    reach = list(itertools.accumulate((end for _, end in claimed), max))
     orphans = []
     for quote in quotes:
-        if any(start < quote.end and quote.start < end for start, end in claimed):
+        n_before = bisect.bisect_left(claimed_starts, quote.end)
+        if n_before and reach[n_before - 1] > quote.start:
             continue
         if len(text[quote.inner_start : quote.inner_end].split()) < ORPHAN_QUOTE_MIN_WORDS:
             continue  # scare quotes and titles, not speech

@@ -33,7 +33,9 @@ smallest and largest values reported; ``agree`` whether every report gives the s
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 from dataclasses import replace
 
@@ -126,6 +128,30 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left + 1 : min(rights) if rights else len(text)]
 
 
+class _Breaks:
+    """Where the sentence breaks of one text are, found once; :meth:`around` gives what
+    :func:`_sentence_around` gives by bisection (its scans to the text's ends, once per row, grew
+    with the square of the article's length)."""
+
+    _MARKS = (". ", "! ", "? ", "\n")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.at = {mark: [m.start() for m in re.finditer(re.escape(mark), text)] for mark in self._MARKS}
+
+    def around(self, start: int, end: int) -> str:
+        left, right = -1, len(self.text)
+        for mark, positions in self.at.items():
+            # str.rfind(mark, 0, start): the last mark wholly before ``start``; str.find(mark, end): the first from ``end``.
+            before = bisect.bisect_right(positions, start - len(mark))
+            if before:
+                left = max(left, positions[before - 1])
+            after = bisect.bisect_left(positions, end)
+            if after < len(positions):
+                right = min(right, positions[after])
+        return self.text[left + 1 : right]
+
+
 def _figure_id(story_id: str, measure: str, group, unit) -> str:
     key = "\0".join(["" if v is None or pd.isna(v) else str(v) for v in (story_id, measure, group, unit)])
     return "F" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
@@ -167,8 +193,14 @@ def _reports(facts: Facts) -> list[dict]:
             "published": meta["published"],
         }
 
+    breaks: dict[str, _Breaks] = {}
+
     def roundup(article_id: str, start: int, end: int, clause: str) -> bool:
-        return is_roundup(clause) or is_roundup(_sentence_around(info[article_id]["text"], int(start), int(end)))
+        if is_roundup(clause):
+            return True
+        if article_id not in breaks:
+            breaks[article_id] = _Breaks(info[article_id]["text"])
+        return is_roundup(breaks[article_id].around(int(start), int(end)))
 
     casualties = facts.casualties
     casualty_spans: dict[str, list[tuple[int, int]]] = {}
@@ -238,6 +270,7 @@ def _reports(facts: Facts) -> list[dict]:
             )
     quantities = facts.quantities
     if not quantities.empty:
+        covers: dict[str, tuple[list[int], list[int]]] = {}
         rows = quantities[quantities["counted"].notna() & quantities["value"].notna()].copy()
         rows["article_id"] = rows["article_id"].astype(str)
         rows = rows[rows["article_id"].isin(info)]
@@ -246,7 +279,7 @@ def _reports(facts: Facts) -> list[dict]:
             if counted in _NOT_GROUPS or not re.search(r"[a-z]", counted):
                 continue
             start, end = int(row["start"]), int(row["end"])
-            if any(s <= start and end <= e for s, e in casualty_spans.get(row["article_id"], ())):
+            if _covered(covers, row["article_id"], casualty_spans, start, end):
                 continue  # the number of a toll: the casualty row reports it
             if roundup(row["article_id"], start, end, row["text"] or ""):
                 continue
@@ -270,6 +303,17 @@ def _reports(facts: Facts) -> list[dict]:
     for report in reports:
         report["figure_id"] = _figure_id(report["story_id"], report["measure"], report["group"], report["unit"])
     return reports
+
+
+def _covered(covers: dict, article_id: str, spans: dict[str, list[tuple[int, int]]], start: int, end: int) -> bool:
+    """Whether one of the article's ``spans`` holds ``[start, end)``: among the spans starting at or
+    before ``start`` (sorted once per article into ``covers``), the furthest-reaching one tells."""
+    if article_id not in covers:
+        ordered = sorted(spans.get(article_id, ()))
+        covers[article_id] = ([s for s, _ in ordered], list(itertools.accumulate((e for _, e in ordered), max)))
+    starts, reach = covers[article_id]
+    n_before = bisect.bisect_right(starts, start)
+    return bool(n_before) and reach[n_before - 1] >= end
 
 
 def _when(report: dict) -> pd.Timestamp:
@@ -339,20 +383,52 @@ def reconcile_figures(facts: Facts) -> Facts:
     for report in reports:
         by_figure.setdefault(report["figure_id"], []).append(report)
     figures = [_reconcile(rows) for rows in by_figure.values()]
-    frame = pd.DataFrame(reports)
-    figure_table = schema.frame("figures", figures)
     order = {m: k for k, m in enumerate((*OUTCOMES, "count"))}
-    figure_table = (
-        figure_table.assign(_m=figure_table["measure"].map(order), _g=figure_table["group"].notna())
-        .sort_values(["story_id", "_m", "_g", "group", "unit"])
-        .drop(columns=["_m", "_g"])
-    )
     keep = [c.name for c in schema.TABLES["figure_reports"]]
-    report_table = schema.conform(
-        "figure_reports", frame[keep].sort_values(["figure_id", "published", "article_id", "start"])
+    plain = all(
+        _plain(f["story_id"], str) and f["measure"] in order and _plain(f["group"], str) and _plain(f["unit"], str)
+        for f in figures
+    ) and all(
+        _plain(r["figure_id"], str)
+        and _plain(r["published"], pd.Timestamp)
+        and _plain(r["article_id"], str)
+        and _plain(r["start"], int)
+        for r in reports
     )
+    if plain:
+        # The same order as the DataFrame sorts below (stable, <NA> last), sorted as dicts: the
+        # tables are small and pandas' fixed cost per call dominated linking one article.
+        figures.sort(
+            key=lambda f: (f["story_id"], order[f["measure"]], f["group"] is not None, *_na_last(f["group"], f["unit"]))
+        )
+        figure_table = schema.frame("figures", figures)
+        reports = sorted(
+            reports, key=lambda r: (r["figure_id"], *_na_last(r["published"]), r["article_id"], *_na_last(r["start"]))
+        )
+        report_table = schema.frame("figure_reports", [{k: r[k] for k in keep} for r in reports])
+    else:
+        frame = pd.DataFrame(reports)
+        figure_table = schema.frame("figures", figures)
+        figure_table = (
+            figure_table.assign(_m=figure_table["measure"].map(order), _g=figure_table["group"].notna())
+            .sort_values(["story_id", "_m", "_g", "group", "unit"])
+            .drop(columns=["_m", "_g"])
+        )
+        report_table = schema.conform(
+            "figure_reports", frame[keep].sort_values(["figure_id", "published", "article_id", "start"])
+        )
     stories = _label_with_figures(facts.stories, figure_table)
     return replace(facts, figures=figure_table.reset_index(drop=True), figure_reports=report_table, stories=stories)
+
+
+def _plain(value, kind: type) -> bool:
+    """None or exactly ``kind`` (a value Python and pandas order alike)."""
+    return value is None or type(value) is kind
+
+
+def _na_last(*values) -> tuple:
+    """Sort-key parts putting None after every value, as pandas puts <NA> last."""
+    return tuple(part for v in values for part in ((True, "") if v is None else (False, v)))
 
 
 def _label_with_figures(stories: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from newskit.evaluate.attribution import match_attributions
-from newskit.extract._quotes import find_quotes
+from newskit.extract._quotes import continue_quote, extend_to_quotes, find_quotes, inside_quote, within
 from newskit.extract.attributions import extract_attributions
 from newskit.extract.pipeline import prepare_doc, run_extractors
 
@@ -277,6 +277,33 @@ def test_find_quotes_pairs_curly_straight_and_ptb_marks():
     text = "He said “one two.” Then \"three\" and ``four'' here."
     found = [text[q.inner_start : q.inner_end] for q in find_quotes(text)]
     assert found == ["one two", "three", "four"]
+
+
+def test_quote_lookups_by_offset_give_what_a_scan_of_every_quotation_gives():
+    # The helpers bisect the quotations instead of scanning them all per verb; a scan is the reference.
+    text = "“A b,” she said, “c d.”\n“E f g” and “h” were “i j k” said Ann.\n“Unclosed l m\n“N o.” End."
+    quotes = find_quotes(text)
+    assert [text[q.inner_start : q.inner_end] for q in quotes] == [
+        "A b",
+        "c d",
+        "E f g",
+        "h",
+        "i j k",
+        "Unclosed l m",
+        "N o",
+    ]
+    for char in range(len(text) + 1):
+        assert inside_quote(char, quotes) == any(q.start < char < q.end for q in quotes)
+    for start in range(len(text) + 1):
+        for end in range(start, len(text) + 1):
+            assert within(quotes, start, end) == [q for q in quotes if start <= q.start and q.end <= end]
+            grown = (start, end)
+            for q in quotes:
+                if q.start < grown[1] and grown[0] < q.end:
+                    grown = (min(grown[0], q.start), max(grown[1], q.end))
+            assert extend_to_quotes((start, end), quotes) == grown
+    # "A b," then "c d." after `she said,`: one content, then the next paragraph's quote joins it.
+    assert continue_quote(text, (quotes[0].start, quotes[0].end), quotes) == (quotes[0].start, quotes[2].end)
 
 
 def test_extractor_reads_only_the_parsed_doc(nlp):
