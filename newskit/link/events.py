@@ -10,7 +10,8 @@ different scales ("Tabriz", "northwest Iran"), which split real coreference on E
 often than it separated happenings. Statements are not split by date either (a
 spokesman "said" on several days of one story is, for ECB+, mostly one reporting event).
 
-An event mention undated in its own article (``dated_by`` ``publication`` or ``tense``) then
+An event mention undated in its own article (``dated_by`` ``publication``, ``tense`` or
+``narrative``, the day its article reports on) then
 takes the date of the same event where a time expression dates it (``dated_by="story"``),
 the narrowest such date, when it fits the mention's own bound.
 
@@ -34,7 +35,8 @@ __all__ = ["event_class", "link_events"]
 
 #: Most days apart two day-dated mentions of one event can be (reports round "overnight" either way).
 _MAX_DAYS_APART = 1
-_UNDATED = {"publication", "tense"}
+#: Datings a time expression of the same event elsewhere in the story overrides.
+_UNDATED = {"publication", "tense", "narrative"}
 
 
 @functools.cache
