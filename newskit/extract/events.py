@@ -37,7 +37,8 @@ Dating what happened, not when it was said, in order:
 4. The day the article reports on: when its time expressions name one day before
    publication most often (within the week before it: a print story on yesterday's
    news), its undated past events and statements are dated that day
-   (``dated_by="narrative"``, precision day).
+   (``dated_by="narrative"``, precision day); a past perfect ("had ambushed", "had
+   said") happened before the time told, not on it, and only ends before publication.
 5. Tense: statements and present-tense events are dated on the publication day
    (``dated_by="publication"``, precision day); past (and present perfect) events end on
    or before publication, future ones (``will``, a modal, an infinitive) start at it and
@@ -237,7 +238,8 @@ def _sentence_events(
         for t in tokens:
             clause_of[t.i] = head
 
-    datable = [t for t in sentence_timexes if t.get("type") in ("DATE", "TIME")]
+    # a dateline ("October 17 , 2007" alone on its line) dates the article, not the events after it
+    datable = [t for t in sentence_timexes if t.get("type") in ("DATE", "TIME") and not _dateline(text, t)]
     own_timex = _timex_owners(doc, datable, trigger_ids)
     nominal = {
         row["trigger_start"]: row for row in _nominal_events(doc, text, sent, sentence_timexes, published, index)
@@ -663,6 +665,8 @@ def _date_event(
     tense = _tense(trigger)
     if tense == "future":
         return {"date_start": published, "date_end": None, "precision": "bound", "dated_by": "tense"}
+    if tense == "past" and _past_perfect(trigger):  # "had ambushed", "had said": before what is told
+        return {"date_start": None, "date_end": published, "precision": "bound", "dated_by": "tense"}
     if news_day is not None and news_day < published and tense == "past":
         # "Ratners said it reached an agreement" in a story on yesterday's news: yesterday's
         return {"date_start": news_day, "date_end": news_day, "precision": "day", "dated_by": "narrative"}
@@ -716,6 +720,11 @@ def _tense(token: Token, depth: int = 0) -> str:
     if token.tag_ in ("VBG", "VBN", "VB") and token.head.i != token.i and depth < 4:
         return _tense(token.head, depth + 1)  # "killed in the attack", "saying": the tense of the clause above
     return "past"
+
+
+def _past_perfect(verb: Token) -> bool:
+    """ "had ambushed": done before the time the narrative is at, not on it."""
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d", "’d") for c in verb.children)
 
 
 def _years_before(published: dt.date, years: float) -> dt.date:
