@@ -616,10 +616,10 @@ def _dateline(text: str, timex: dict) -> bool:
 
 
 def _before(timex: dict | None, published: dt.date | None) -> bool:
-    """Whether a time expression ends before the publication day."""
-    if timex is None or published is None or timex.get("date_end") is None:
+    """Whether a dated time expression ends before the publication day (any such, when that is unknown)."""
+    if timex is None or timex.get("date_end") is None:
         return False
-    return _as_date(timex["date_end"]) < published
+    return published is None or _as_date(timex["date_end"]) < published
 
 
 def _news_day(timexes: list[dict], published: dt.date | None) -> dt.date | None:
