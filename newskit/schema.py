@@ -192,8 +192,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "dated_by",
             STRING,
             "How the date was found: `timex` (a time expression in its clause or sentence), `tense` (a bound "
-            "from tense: past = before publication, future = after), `story` (the same event elsewhere in its "
-            "story), `relative-to-event`, or `publication`.",
+            "from tense: past = before publication, future = after), `narrative` (the day the article reports "
+            "on, when that is before publication), `story` (the same event elsewhere in its story or "
+            "article), `relative-to-event`, or `publication`.",
         ),
         ("description", STRING, "A short readable clause: who did what."),
         (

@@ -18,20 +18,35 @@ Dating what happened, not when it was said, in order:
 1. A DATE/TIME expression attached to the trigger in the dependency tree (the nearest
    trigger above the expression's head owns it; a noun's expression also dates its verb;
    a relative clause on the expression, "last October, when he was shot", happened then;
-   an aspectual verb takes its complement's: "began trading in July"). Else the
-   expression of the trigger above it in its clause, never climbing from a reporting or
-   cognitive verb's complement to that verb: in "X said on Tuesday that gunmen attacked
-   the convoy late on Monday" the attack is Monday's, the saying Tuesday's.
-   ``dated_by="timex"``, precision from the value's granularity (``2008`` → year).
+   an aspectual verb takes its complement's: "began trading in July"; an expression right
+   before an event noun dates that noun, "the Dec. 21, 1988, bombing", "Thursday's
+   ruling"). Else the expression of the trigger above it in its clause, never climbing
+   from a reporting or cognitive verb's complement to that verb: in "X said on Tuesday
+   that gunmen attacked the convoy late on Monday" the attack is Monday's, the saying
+   Tuesday's; a past relative clause on a dated event noun happened then ("the 1995
+   shooting of Dr. Short, who was wounded"). ``dated_by="timex"``, precision from the
+   value's granularity (``2008`` → year) and the dates the value's whole interval ("early
+   September" → September, as its precision says).
 2. A trigger noun after "N years after/before" is dated by that distance from publication
    ("more than two decades after a Kosovo Albanian uprising": ended no later than
    publication − 20 years).
 3. A past event in a sentence with no time expression takes the last dated expression of
-   its paragraph (the narrative is still on that day).
-4. Tense: statements and present-tense events are dated on the publication day
+   its paragraph when that day is before publication (the narrative is still on that
+   day); a dateline (a date alone on its line) dates the article, not its narrative, and
+   a narrative on the publication day adds nothing to the past tense.
+4. The day the article reports on: when its time expressions name one day before
+   publication most often (within the week before it: a print story on yesterday's
+   news), its undated past events and statements are dated that day
+   (``dated_by="narrative"``, precision day); a past perfect ("had ambushed", "had
+   said") happened before the time told, not on it, and only ends before publication.
+5. Tense: statements and present-tense events are dated on the publication day
    (``dated_by="publication"``, precision day); past (and present perfect) events end on
    or before publication, future ones (``will``, a modal, an infinitive) start at it and
    are open-ended: ``precision="bound"``, ``dated_by="tense"``.
+6. A definite event noun left undated ("the slaying", "its acquisition") names the same
+   event as an earlier mention of its event class (``event_classes.tsv``) dated in the
+   article, and takes its date (``dated_by="story"``: the same event elsewhere in its
+   story, here the article itself).
 
 Without a publication date and a time expression, an event has no date.
 """
@@ -39,6 +54,7 @@ Without a publication date and a time expression, an event has no date.
 from __future__ import annotations
 
 import bisect
+import collections
 import datetime as dt
 import functools
 import re
@@ -47,6 +63,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import lexicons
 from ._doc import entity_name, facts, mention_spans, sentence_of
+from ._timex_rules import interval
 
 __all__ = ["extract_events"]
 
@@ -69,6 +86,8 @@ _PRECISION = (
     (re.compile(r"\d{3}$"), "decade"),
     (re.compile(r"\d{2}$"), "century"),
 )
+#: How many days before publication the day an article reports on can be (a weekday name reaches back a week).
+_NEWS_DAY_WINDOW = 7
 _DURATION = re.compile(r"P(?P<n>\d+(?:\.\d+)?)(?P<unit>[YMWD])$")
 
 
@@ -117,6 +136,7 @@ def extract_events(doc: Doc) -> list[dict]:
     casualty_spans = _Spans((c["start"], c["end"]) for c in facts(doc, "casualties") if c.get("start") is not None)
     index = _MentionIndex(doc)
 
+    news_day = _news_day([t for t in timexes if not _dateline(text, t)], published)
     rows: list[dict] = []
     timex_at = 0
     context = None  # the last dated time of the paragraph, for sentences that give none
@@ -132,17 +152,75 @@ def extract_events(doc: Doc) -> list[dict]:
             context = None  # a new paragraph: the time the narrative was at no longer holds
         rows.extend(
             _sentence_events(
-                doc, text, sent, sentence_timexes, published, index, sources, cue_starts, casualty_spans, context
+                doc,
+                text,
+                sent,
+                sentence_timexes,
+                published,
+                index,
+                sources,
+                cue_starts,
+                casualty_spans,
+                context,
+                news_day,
             )
         )
-        days = [t for t in sentence_timexes if t.get("type") == "DATE" and t.get("date_start") is not None]
+        days = [
+            t
+            for t in sentence_timexes
+            if t.get("type") == "DATE"
+            and t.get("date_start") is not None
+            and not _dateline(text, t)  # the dateline dates the article, not its narrative
+        ]
         if days:
             context = days[-1]
     rows.sort(key=lambda r: (r["trigger_start"], r["start"], r["end"]))
+    _same_event_dates(doc, rows)
     return rows
 
 
-def _sentence_events(doc, text, sent, sentence_timexes, published, index, sources, cue_starts, casualty_spans, context):
+@functools.cache
+def _event_classes() -> dict[str, str]:
+    """Lemma → event class, from ``event_classes.tsv`` ("slaying" and "murder" are one class)."""
+    table: dict[str, str] = {}
+    for name, lemmas, *_ in lexicons.rows("event_classes"):
+        for lemma in lemmas.split(","):
+            table[lemma.strip()] = name.strip()
+    return table
+
+
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def _same_event_dates(doc: Doc, rows: list[dict]) -> None:
+    """Date undated definite event nouns by the last dated mention of their event class before them.
+
+    "Dr. Slepian was killed on Oct. 23 ... the slaying": the slaying is Oct. 23's.
+    Only a noun with a definite determiner or a possessive refers back; rows change in place.
+    """
+    classes = _event_classes()
+    last: dict[str, dict] = {}
+    for row in rows:
+        lemma = row["lemma"]
+        key = classes.get(lemma, lemma)
+        if key in last and row["dated_by"] in ("tense", "publication", "narrative") and _definite_noun(doc, row):
+            ante = last[key]
+            row.update({k: ante[k] for k in ("date_start", "date_end", "precision")})
+            row["dated_by"] = "story"
+        if row["dated_by"] in ("timex", "story") and row["date_start"] is not None and row["date_end"] is not None:
+            last[key] = row
+
+
+def _definite_noun(doc: Doc, row: dict) -> bool:
+    span = doc.char_span(row["trigger_start"], row["trigger_end"], alignment_mode="expand")
+    if span is None or span.root.pos_ != "NOUN":
+        return False
+    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in span.root.children)
+
+
+def _sentence_events(
+    doc, text, sent, sentence_timexes, published, index, sources, cue_starts, casualty_spans, context, news_day=None
+):
     """The event mentions of one sentence, dated."""
     predicates: list[Token] = []
     for token in sent:  # heads come before their conjuncts, so a conjunct can check its head
@@ -160,7 +238,8 @@ def _sentence_events(doc, text, sent, sentence_timexes, published, index, source
         for t in tokens:
             clause_of[t.i] = head
 
-    datable = [t for t in sentence_timexes if t.get("type") in ("DATE", "TIME")]
+    # a dateline ("October 17 , 2007" alone on its line) dates the article, not the events after it
+    datable = [t for t in sentence_timexes if t.get("type") in ("DATE", "TIME") and not _dateline(text, t)]
     own_timex = _timex_owners(doc, datable, trigger_ids)
     nominal = {
         row["trigger_start"]: row for row in _nominal_events(doc, text, sent, sentence_timexes, published, index)
@@ -174,9 +253,11 @@ def _sentence_events(doc, text, sent, sentence_timexes, published, index, source
         is_verb = trigger.pos_ in ("VERB", "AUX")
         kind = _kind(trigger, cue_starts, casualty_spans) if is_verb else _noun_kind(trigger)
         timex = _timex_for(trigger, own_timex)
-        if timex is None and context is not None and not datable and _tense(trigger) == "past":
-            timex = context  # "Police said Monday ... . They also arrested ...": the narrative is still on Monday
-        dating = _date_event(trigger, kind, timex, published)
+        if timex is None and _before(context, published) and not datable and _tense(trigger) == "past":
+            # "Police said Monday ... . They also arrested ...": the narrative is still on Monday (a
+            # narrative on the publication day itself adds nothing to the past tense: not carried)
+            timex = context
+        dating = _date_event(trigger, kind, timex, published, news_day)
         if trigger.i in owned:
             clause = owned[trigger.i]
         elif is_verb:
@@ -428,6 +509,10 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
                 bubbled.setdefault(verb.i, timex)
     for i, timex in bubbled.items():
         owners.setdefault(i, timex)
+    for timex in datable:  # "the Dec. 21, 1988, bombing": whatever the parser made of it
+        noun = _premodified_noun(doc, timex)
+        if noun is not None and noun.i in trigger_ids:
+            owners.setdefault(noun.i, timex)
     for i, timex in list(owners.items()):
         # "began trading in July", "sought ..., saying on Friday": the verb the non-finite clause completes
         token = doc[i]
@@ -437,6 +522,23 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
                 break
             owners[token.i] = timex
     return owners
+
+
+def _premodified_noun(doc: Doc, timex: dict) -> Token | None:
+    """The noun a time expression stands before ("the Dec. 21, 1988, bombing", "Thursday's ruling")."""
+    span = doc.char_span(timex["start"], timex["end"], alignment_mode="expand")
+    if span is None:
+        return None
+    i = span.end
+    while i < len(doc) and doc[i].text in (",", "'s", "’s", "'"):
+        i += 1
+    for j in range(i, min(i + 3, len(doc))):  # "the 1995 sniper shooting": past a compound or an adjective
+        token = doc[j]
+        if token.pos_ == "NOUN" and token.dep_ != "compound":
+            return token
+        if token.pos_ not in ("NOUN", "ADJ", "PROPN"):
+            return None
+    return None
 
 
 def _reports(verb: Token) -> bool:
@@ -482,6 +584,13 @@ def _timex_for(trigger: Token, owners: dict[int, dict]) -> dict | None:
         return timex
     current = trigger
     while current.head.i != current.i:
+        if (
+            current.dep_ == "relcl"
+            and current.head.pos_ == "NOUN"
+            and current.head.i in owners
+            and _tense(current) == "past"
+        ):
+            return owners[current.head.i]  # "the 1995 shooting of Dr. Short, who was wounded": then
         if current.dep_ not in _INHERIT_DEPS:
             return None
         head = current.head
@@ -494,12 +603,58 @@ def _timex_for(trigger: Token, owners: dict[int, dict]) -> dict | None:
     return None
 
 
-def _date_event(trigger: Token, kind: str, timex: dict | None, published: dt.date | None) -> dict:
+def _as_date(value):
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _dateline(text: str, timex: dict) -> bool:
+    """A date alone on its line ("October 17 , 2007"): the article's dateline, not a time of its narrative."""
+    line_start = text.rfind("\n", 0, timex["start"]) + 1
+    line_end = text.find("\n", timex["end"])
+    line_end = len(text) if line_end < 0 else line_end
+    return not text[line_start : timex["start"]].strip(" ,-–—(") and not text[timex["end"] : line_end].strip(" ,.-–—)")
+
+
+def _before(timex: dict | None, published: dt.date | None) -> bool:
+    """Whether a dated time expression ends before the publication day (any such, when that is unknown)."""
+    if timex is None or timex.get("date_end") is None:
+        return False
+    return published is None or _as_date(timex["date_end"]) < published
+
+
+def _news_day(timexes: list[dict], published: dt.date | None) -> dt.date | None:
+    """The day the article reports on: the day its time expressions name most often (the earliest
+    named first on a tie), among the days of the week up to publication; None if they name none.
+
+    A print story published the morning after ("said yesterday", "rose Friday") reports on the
+    day before; a wire story on its publication day ("said Wednesday" of a Wednesday story).
+    """
+    if published is None:
+        return None
+    days = []
+    for t in timexes:
+        if t.get("type") != "DATE" or t.get("date_start") is None or t.get("date_start") != t.get("date_end"):
+            continue
+        day = _as_date(t["date_start"])
+        if 0 <= (published - day).days <= _NEWS_DAY_WINDOW:
+            days.append(day)
+    if not days:
+        return None
+    counts = collections.Counter(days)
+    best = max(counts.values())
+    return next(d for d in days if counts[d] == best)
+
+
+def _date_event(
+    trigger: Token, kind: str, timex: dict | None, published: dt.date | None, news_day: dt.date | None = None
+) -> dict:
     """date_start, date_end, precision and dated_by of one event mention.
 
-    A time expression dates it (``timex``); else a statement, or a present-tense event, is
-    dated on the publication day (``publication``); else tense bounds it (``tense``): past =
-    on or before publication, future (``will``, a modal, an infinitive) = after it.
+    A time expression dates it (``timex``); else a past event or statement in an article that
+    reports on a day before its publication (``news_day``) is dated that day (``narrative``);
+    else a statement, or a present-tense event, is dated on the publication day
+    (``publication``); else tense bounds it (``tense``): past = on or before publication,
+    future (``will``, a modal, an infinitive) = after it.
     """
     if timex is not None:
         dated = _from_timex(timex, published)
@@ -510,6 +665,11 @@ def _date_event(trigger: Token, kind: str, timex: dict | None, published: dt.dat
     tense = _tense(trigger)
     if tense == "future":
         return {"date_start": published, "date_end": None, "precision": "bound", "dated_by": "tense"}
+    if tense == "past" and _past_perfect(trigger):  # "had ambushed", "had said": before what is told
+        return {"date_start": None, "date_end": published, "precision": "bound", "dated_by": "tense"}
+    if news_day is not None and news_day < published and tense == "past":
+        # "Ratners said it reached an agreement" in a story on yesterday's news: yesterday's
+        return {"date_start": news_day, "date_end": news_day, "precision": "day", "dated_by": "narrative"}
     if tense == "present" or (tense == "past" and kind == "statement" and trigger.pos_ in ("VERB", "AUX")):
         # a statement is dated when reported (EXPECTED.md); "has signed" counts as past (see _tense)
         return {"date_start": published, "date_end": published, "precision": "day", "dated_by": "publication"}
@@ -519,6 +679,11 @@ def _date_event(trigger: Token, kind: str, timex: dict | None, published: dt.dat
 def _from_timex(timex: dict, published: dt.date | None) -> dict | None:
     value = timex.get("value") or ""
     start, end = timex.get("date_start"), timex.get("date_end")
+    whole = interval(value) if timex.get("type") in ("DATE", "TIME") else None
+    if whole is not None and start is not None:
+        # the value's whole interval, as its precision says: "early September" is dated September
+        # (the month the value names), not the first ten days the time expression narrows it to
+        start, end = whole
     if start is not None and end is not None:
         precision = next((name for pattern, name in _PRECISION if pattern.match(value)), "day")
         return {"date_start": start, "date_end": end, "precision": precision, "dated_by": "timex"}
@@ -555,6 +720,11 @@ def _tense(token: Token, depth: int = 0) -> str:
     if token.tag_ in ("VBG", "VBN", "VB") and token.head.i != token.i and depth < 4:
         return _tense(token.head, depth + 1)  # "killed in the attack", "saying": the tense of the clause above
     return "past"
+
+
+def _past_perfect(verb: Token) -> bool:
+    """ "had ambushed": done before the time the narrative is at, not on it."""
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d", "’d") for c in verb.children)
 
 
 def _years_before(published: dt.date, years: float) -> dt.date:

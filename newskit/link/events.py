@@ -17,7 +17,8 @@ Event classes keep the happening apart from the legal or summary nouns that clas
 ("murder" and "homicide" name a charge, "death" a toll or a penalty), and join the words
 outlets use for one happening ("hit"/"strike", "foil"/"thwart", "issue"/"release" a patch).
 
-An event mention undated in its own article (``dated_by`` ``publication`` or ``tense``) then
+An event mention undated in its own article (``dated_by`` ``publication``, ``tense`` or
+``narrative``, the day its article reports on) then
 takes the date of the same event where a time expression dates it (``dated_by="story"``),
 the narrowest such date, when it fits the mention's own bound.
 
@@ -41,7 +42,8 @@ __all__ = ["event_class", "link_events"]
 
 #: Most days apart two day-dated mentions of one event can be (reports round "overnight" either way).
 _MAX_DAYS_APART = 1
-_UNDATED = {"publication", "tense"}
+#: Datings a time expression of the same event elsewhere in the story overrides.
+_UNDATED = {"publication", "tense", "narrative"}
 
 
 @functools.cache

@@ -164,3 +164,67 @@ def test_without_publication_date_undated_events_have_no_date(nlp):
     assert event["kind"] == "protest"
     assert pd.isna(event["date_start"]) and pd.isna(event["date_end"])
     assert pd.isna(event["dated_by"])
+
+
+# --------------------------------------------------------------------------- dating from the narrative
+
+
+def test_a_story_on_yesterdays_news_dates_its_undated_past_events_that_day(nlp):
+    # published Tuesday 1989-10-31; the only day the story names is yesterday, Monday 1989-10-30
+    text = (
+        "Ratners Group agreed yesterday to acquire Weisfield's for $55 million.\n\n"
+        "Analysts said the price was high. Weisfield's shares rose sharply."
+    )
+    table = events(nlp, text, "1989-10-31")
+    monday = pd.Timestamp("1989-10-30")
+    agreed = by_trigger(table, "agreed")
+    assert (agreed["date_start"], agreed["dated_by"]) == (monday, "timex")
+    for trigger in ("said", "rose"):  # another paragraph, no time expression: the day the story reports on
+        event = by_trigger(table, trigger)
+        assert event["date_start"] == event["date_end"] == monday, trigger
+        assert (event["precision"], event["dated_by"]) == ("day", "narrative"), trigger
+
+
+def test_a_dateline_dates_the_article_not_the_events_after_it(nlp):
+    text = "Boeing unveils new jet\nFebruary 17, 2005\nBoeing unveiled a new long-range airliner on its website."
+    unveiled = by_trigger(events(nlp, text, "2005-02-17"), "unveiled")
+    assert pd.isna(unveiled["date_start"]) and unveiled["date_end"] == pd.Timestamp("2005-02-17")
+    assert unveiled["dated_by"] == "tense"
+
+
+def test_the_narrative_day_carries_to_the_next_sentence_of_its_paragraph_unless_it_is_today(nlp):
+    # published Wednesday 1999-06-09: Monday is 1999-06-07
+    table = events(nlp, "Prosecutors charged him on Monday. He was arrested at his home.", "1999-06-09")
+    arrested = by_trigger(table, "arrested")
+    assert arrested["date_start"] == arrested["date_end"] == pd.Timestamp("1999-06-07")
+    # "today" adds nothing to the past tense: on or before publication
+    table = events(nlp, "The minister resigned today. He left the building through a side door.", "2024-03-06")
+    left = by_trigger(table, "left")
+    assert pd.isna(left["date_start"]) and left["date_end"] == pd.Timestamp("2024-03-06")
+    assert left["dated_by"] == "tense"
+
+
+def test_an_event_is_dated_by_the_whole_interval_its_time_expression_names(nlp):
+    cut = by_trigger(events(nlp, "The company cut 300 jobs in early September.", "1989-10-30"), "cut")
+    assert (cut["date_start"], cut["date_end"]) == (pd.Timestamp("1989-09-01"), pd.Timestamp("1989-09-30"))
+    assert (cut["precision"], cut["dated_by"]) == ("month", "timex")
+
+
+def test_a_date_before_an_event_noun_dates_it_and_its_relative_clause(nlp):
+    table = events(nlp, "Prosecutors charged two men in the Dec. 21, 1988, bombing of the airliner.", "1999-06-07")
+    bombing = by_trigger(table, "bombing")
+    assert bombing["date_start"] == bombing["date_end"] == pd.Timestamp("1988-12-21")
+    table = events(nlp, "Prosecutors charged him in the 1998 bombing that killed 12 people.", "1999-06-07")
+    killed = by_trigger(table, "killed")
+    assert (killed["date_start"], killed["date_end"]) == (pd.Timestamp("1998-01-01"), pd.Timestamp("1998-12-31"))
+
+
+def test_a_definite_event_noun_takes_the_date_of_the_same_event_earlier_in_the_article(nlp):
+    # a new paragraph, a month later: only "the slaying" refers back to the killing of Oct. 23
+    text = "A doctor was killed on Oct. 23 in his home in Amherst.\n\nInvestigators said the slaying was carefully planned."
+    table = events(nlp, text, "1998-11-20")
+    slaying = by_trigger(table, "slaying")
+    assert slaying["date_start"] == slaying["date_end"] == pd.Timestamp("1998-10-23")
+    assert slaying["dated_by"] == "story"
+    planned = by_trigger(table, "planned")  # not the same event: bounded by its tense
+    assert pd.isna(planned["date_start"]) and planned["dated_by"] == "tense"
