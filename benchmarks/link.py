@@ -107,7 +107,7 @@ def main() -> None:
     from newskit.extract import article_id_for
     from newskit.nlp import load_pipeline
     from newskit.store import _link as store_link
-    from newskit.store import _load_manifest
+    from newskit.store._format import load_manifest
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="nk-link-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -132,7 +132,7 @@ def main() -> None:
     newest = nk.read_facts(big, tables=["articles"], columns={"articles": ["article_id", "published"]}).articles
     newest = newest.sort_values(["published", "article_id"]).tail(args.new)["article_id"]
     kept = links["article_links"][~links["article_links"]["article_id"].isin(newest)]
-    store_link._write_generation(big, _load_manifest(big), {**links, "article_links": kept})
+    store_link._write_generation(big, load_manifest(big), {**links, "article_links": kept})
     increment = run_child(big, "incremental")
 
     rows = [

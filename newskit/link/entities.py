@@ -105,10 +105,10 @@ def link_entities(facts: Facts, *, window_days: int = 365, dominance: float = 0.
     # Full names: surname -> [(entity_id, name, article_id, n_mentions in that article)].
     full: dict[str, list[tuple[str, str, str, int]]] = defaultdict(list)
     persons = mentions[mentions["label"] == "PERSON"]
-    for (article, eid, name), group in persons.groupby(["article_id", "entity_id", "name"], sort=False):
+    for (article, eid, name), n in persons.groupby(["article_id", "entity_id", "name"], sort=False).size().items():
         surname = _surname(name)
         if surname:
-            full[surname].append((eid, name, article, len(group)))
+            full[surname].append((eid, name, article, int(n)))
 
     # The model's vote on each one-word form: how often a PERSON, how often an ORG.
     votes: dict[str, Counter] = defaultdict(Counter)
@@ -118,7 +118,7 @@ def link_entities(facts: Facts, *, window_days: int = 365, dominance: float = 0.
             votes[form][label] += 1
 
     remap: dict[tuple[str, str], tuple[str, str, str]] = {}
-    for (article, eid, name, label), _ in mentions.groupby(["article_id", "entity_id", "name", "label"], sort=False):
+    for article, eid, name, label in mentions.groupby(["article_id", "entity_id", "name", "label"], sort=False).size().index:
         if label not in _SHORT_LABELS:
             continue
         form = _short_form(name)

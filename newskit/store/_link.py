@@ -150,7 +150,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
     Returns:
         ``{"linked": new articles linked, "stories": stories touched}``.
     """
-    from ..link import link_stories, reconcile_figures
+    from ..link import link_entities, link_stories, reconcile_figures
     from ..link.stories import (
         DEFAULT,
         article_days,
@@ -160,7 +160,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         story_id_for,
         with_stories,
     )
-    from ._read import read_facts
+    from ._read import read_stored
 
     directory = Path(directory)
     params = params or DEFAULT
@@ -175,7 +175,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         # so link everything again (a store equals a clean run of its current inputs).
         full = True
     if full or links is None:
-        facts = read_facts(directory)
+        facts = link_entities(read_stored(directory, link_rows=False))
         facts = replace(
             facts, articles=facts.articles.assign(story_id=pd.array([None] * len(facts.articles), dtype="string"))
         )
@@ -206,7 +206,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
     new_ids = [a for a in stored_ids if a not in known]
     if not new_ids:
         return {"linked": 0, "stories": 0}
-    new_articles = read_facts(
+    new_articles = read_stored(
         directory,
         tables=["articles"],
         columns={"articles": ["article_id", "published"]},
@@ -215,9 +215,12 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
     published = pd.to_datetime(new_articles["published"]).dropna()
     if len(published) == len(new_articles):
         pad = pd.Timedelta(days=2 * params.window_days)
-        window = read_facts(directory, filters={"published": (published.min() - pad, published.max() + pad)})
+        window = read_stored(
+            directory, filters={"published": (published.min() - pad, published.max() + pad)}, link_rows=False
+        )
     else:  # undated new articles are compared with everything
-        window = read_facts(directory)
+        window = read_stored(directory, link_rows=False)
+    window = link_entities(window)
     articles = window.articles
     ids = articles["article_id"].astype(str).tolist()
     label_of: dict[str, int] = {}
@@ -247,7 +250,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
             known[a] = story_for_label[labels[k]]
     touched = {known[a] for a in new_ids if a in known}
     members = [a for a, s in known.items() if s in touched]
-    subset = read_facts(directory, filters={"article_id": members})
+    subset = link_entities(read_stored(directory, filters={"article_id": members}, link_rows=False))
     subset_articles = subset.articles.assign(
         story_id=pd.array([known.get(a) for a in subset.articles["article_id"]], dtype="string")
     )
