@@ -118,7 +118,9 @@ def link_entities(facts: Facts, *, window_days: int = 365, dominance: float = 0.
             votes[form][label] += 1
 
     remap: dict[tuple[str, str], tuple[str, str, str]] = {}
-    for article, eid, name, label in mentions.groupby(["article_id", "entity_id", "name", "label"], sort=False).size().index:
+    for article, eid, name, label in (
+        mentions.groupby(["article_id", "entity_id", "name", "label"], sort=False).size().index
+    ):
         if label not in _SHORT_LABELS:
             continue
         form = _short_form(name)
