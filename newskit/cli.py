@@ -160,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="corpus",
         help="one table per corpus (default), per half (topic/outlet/period) or per PolNeAR outlet",
     )
+    evaluate.add_argument(
+        "--facts",
+        metavar="DIR",
+        help="score facts already extracted from PATH's documents (a store, e.g. from an earlier run's "
+        "Facts.to_parquet): skips extraction and re-runs only the linking",
+    )
     evaluate.set_defaults(run=_cmd_eval)
     return parser
 
@@ -236,7 +242,9 @@ def _cmd_report(args) -> int:
 def _cmd_eval(args) -> int:
     from .evaluate import run
 
-    report = run(args.task, args.path, limit=args.limit, progress=True, stories=args.stories, by=args.by)
+    report = run(
+        args.task, args.path, limit=args.limit, progress=True, stories=args.stories, by=args.by, facts=args.facts
+    )
     print(report)
     return 0
 

@@ -118,6 +118,7 @@ def run(
     batch_size: int = 32,
     stories: str = "predicted",
     by: str = "corpus",
+    facts=None,
 ) -> EvalReport:
     """Extract facts from annotated documents and score them against the gold.
 
@@ -137,6 +138,11 @@ def run(
         by: ``corpus`` (one table per corpus), ``half`` (two halves differing in
             topic, outlet or period; see :mod:`newskit.evaluate.halves`) or
             ``outlet`` (PolNeAR per outlet).
+        facts: Facts already extracted from these documents (a :class:`newskit.Facts` or a
+            store directory written by ``Facts.to_parquet`` / ``newskit extract --out``),
+            whose ``article_id`` is each record's ``doc_id``: extraction is skipped and only
+            the linking steps run again, so tuning linking takes seconds. Every scored
+            document must have its article in them.
 
     Returns:
         An :class:`EvalReport`, one metrics table per group (plus ``all`` when
@@ -144,13 +150,14 @@ def run(
 
     Raises:
         ParameterError: Unknown task or a bad ``limit``.
-        InputError: Unreadable gold, or no document with gold for the task.
+        InputError: Unreadable gold, no document with gold for the task, or ``facts``
+            lacking some scored document.
     """
     from ..extract import extract
 
     task = _task(task)
     if task == "stories":  # scored over the whole set at once, with its topic halves and baselines
-        return run_stories(path, limit=limit, nlp=nlp, progress=progress, batch_size=batch_size)
+        return run_stories(path, limit=limit, nlp=nlp, progress=progress, batch_size=batch_size, facts=facts)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ParameterError("limit", limit, "must be a positive integer or None")
     records = [r for r in read_gold(path) if _has_gold(r, task)]
@@ -164,10 +171,13 @@ def run(
     if by not in GROUPINGS:
         raise ParameterError("by", by, "is not a grouping", fix=f"use one of {', '.join(GROUPINGS)}")
     records = records[:limit] if limit is not None else records
-    options = {"nlp": nlp, "progress": progress, "batch_size": batch_size}
-    if "link" in inspect.signature(extract).parameters:
-        options["link"] = False  # linking (when extract offers it) is done below, with the chosen stories
-    facts = extract(articles_from_gold(records), **options)
+    if facts is not None:
+        facts = cached_facts(facts, records)
+    else:
+        options = {"nlp": nlp, "progress": progress, "batch_size": batch_size}
+        if "link" in inspect.signature(extract).parameters:
+            options["link"] = False  # linking (when extract offers it) is done below, with the chosen stories
+        facts = extract(articles_from_gold(records), **options)
     if task == "entities":
         # Entity ids across documents are what linking gives (B-cubed across articles).
         from ..link.entities import link_entities
@@ -185,6 +195,40 @@ def run(
     tables = {f"{name}, {mode} stories": t for mode, r in reports for name, t in r.tables.items()}
     documents = {f"{name}, {mode} stories": n for mode, r in reports for name, n in r.documents.items()}
     return EvalReport(task=task, tables=tables, documents=documents, source=str(path))
+
+
+def cached_facts(facts, records: Sequence[dict]):
+    """The facts of ``records`` from already extracted ``facts`` (a Facts or a store directory).
+
+    Rows of articles that are not among the records are dropped (``limit``), so the
+    linking steps see the same articles as after a fresh extraction.
+
+    Raises:
+        InputError: A record's ``doc_id`` has no article in ``facts``.
+    """
+    from ..facts import Facts
+    from ..store import read_facts
+
+    source = facts
+    if not isinstance(facts, Facts):
+        facts = read_facts(facts)
+    wanted = [r["doc_id"] for r in records]
+    have = set(facts.articles["article_id"].astype(str))
+    missing = [d for d in wanted if d not in have]
+    if missing:
+        raise InputError(
+            source if not isinstance(source, Facts) else "facts",
+            f"has no article for {len(missing)} scored document(s), e.g. {missing[0]!r}",
+            fix="extract these documents (same doc_id as article_id) or drop the cached facts",
+        )
+    if len(have) == len(wanted):
+        return facts
+    keep = set(wanted)
+    tables = {
+        name: frame[frame["article_id"].astype(str).isin(keep)] if "article_id" in frame else frame
+        for name, frame in facts.tables().items()
+    }
+    return Facts.from_frames(tables)
 
 
 def link_for_coref(facts, records: Sequence[dict], *, stories: str = "predicted"):

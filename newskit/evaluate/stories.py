@@ -164,6 +164,7 @@ def run_stories(
     progress: bool = False,
     batch_size: int = 32,
     baseline: bool = True,
+    facts=None,
 ) -> EvalReport:
     """Extract and link the documents of ``path``, and score the stories (whole set and halves).
 
@@ -175,6 +176,8 @@ def run_stories(
         progress: Show a progress bar while extracting.
         batch_size: Texts per ``nlp.pipe`` batch.
         baseline: Also score the TF-IDF + agglomerative baseline and one cluster per topic.
+        facts: Facts already extracted from these documents (or their store directory):
+            extraction is skipped and they are linked again (see :func:`newskit.evaluate.run`).
 
     Returns:
         An :class:`EvalReport` with tables for newskit (all, odd topics, even topics) and,
@@ -185,14 +188,17 @@ def run_stories(
     """
     from ..extract import extract
     from ..link import link
-    from . import articles_from_gold
+    from . import articles_from_gold, cached_facts
     from .gold import read_gold
 
     records = [r for r in read_gold(path) if r["gold"].get("story") is not None and r["gold"].get("topic")]
     if not records:
         raise InputError(path, "no document has gold.story and gold.topic", fix="give the ecbplus-dev corpus")
     records = records[:limit] if limit is not None else records
-    facts = link(extract(articles_from_gold(records), nlp=nlp, progress=progress, batch_size=batch_size))
+    if facts is not None:
+        facts = link(cached_facts(facts, records))
+    else:
+        facts = link(extract(articles_from_gold(records), nlp=nlp, progress=progress, batch_size=batch_size))
     return report_for(records, facts.articles, source=str(path), baseline=baseline)
 
 

@@ -8,7 +8,14 @@ happening: both dated to a day by a time expression, more than a day apart ("the
 Monday" and "the attack on Friday"). Places are not compared: outlets name one place at
 different scales ("Tabriz", "northwest Iran"), which split real coreference on ECB+ more
 often than it separated happenings. Statements are not split by date either (a
-spokesman "said" on several days of one story is, for ECB+, mostly one reporting event).
+spokesman "said" on several days of one story is, for ECB+, mostly one reporting event),
+but they are one event only when they share a participant (the last word of a canonical
+name in ``actors``: the speaker, whom it was said to): "the police said" and "the mayor
+said" in one story are two statements.
+
+Event classes keep the happening apart from the legal or summary nouns that classify it
+("murder" and "homicide" name a charge, "death" a toll or a penalty), and join the words
+outlets use for one happening ("hit"/"strike", "foil"/"thwart", "issue"/"release" a patch).
 
 An event mention undated in its own article (``dated_by`` ``publication`` or ``tense``) then
 takes the date of the same event where a time expression dates it (``dated_by="story"``),
@@ -83,7 +90,18 @@ def link_events(facts: Facts) -> Facts:
     group = [s if not pd.isna(s) else f"article:{a}" for s, a in zip(stories, events["article_id"], strict=True)]
     ids = [None] * len(events)
     records = events[
-        ["article_id", "lemma", "kind", "date_start", "date_end", "dated_by", "precision", "trigger_start"]
+        [
+            "article_id",
+            "lemma",
+            "kind",
+            "date_start",
+            "date_end",
+            "dated_by",
+            "precision",
+            "trigger_start",
+            "actors",
+            "salient",
+        ]
     ].to_dict("records")
     by_group: dict[str, list[int]] = {}
     for position, key in enumerate(group):
@@ -133,15 +151,26 @@ def _cluster(records: list[dict], positions: list[int]) -> list[list[int]]:
 
 
 def _compatible(a: dict, b: dict) -> bool:
-    """Whether two mentions of one key can be one happening (not two day-dated days apart)."""
+    """Whether two mentions of one key can be one happening: not two day-dated days apart, and
+    for statements, a participant in common (two outlets' "said" are one event only when the
+    same person said it)."""
     if "statement" in (a["kind"], b["kind"]):
-        return True
+        # Reports are one event only when they share a participant (the speaker, whom it was told to).
+        return bool(_participants(a) & _participants(b))
     if a["dated_by"] == "timex" and b["dated_by"] == "timex" and a["precision"] == "day" and b["precision"] == "day":
         a_start, _ = _bounds(a)
         b_start, _ = _bounds(b)
         if a_start is not None and b_start is not None:
             return abs((pd.Timestamp(a_start) - pd.Timestamp(b_start)).days) <= _MAX_DAYS_APART
     return True
+
+
+def _participants(record: dict) -> set[str]:
+    """Last words of the canonical names taking part ("Jack Ketsoyan" and "Ketsoyan" are one)."""
+    actors = record.get("actors")
+    if actors is None or isinstance(actors, (float, str)) or actors is pd.NA:
+        return set()
+    return {str(x).split()[-1].lower() for x in actors if str(x).strip()}
 
 
 def _bounds(record: dict):

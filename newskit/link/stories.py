@@ -24,8 +24,13 @@ How articles are clustered (:func:`link_stories`):
    clusters' summed vectors), while it stays above ``threshold``. Evidence against one
    happening lowers it: the share of each cluster's articles about a year the other
    cluster's articles are not about, half of it counted only when the other cluster never
-   names that year at all (``year_penalty`` times it), and publication days further apart
-   than the window.
+   names that year at all (``year_penalty`` times it), publication days further apart
+   than the window, and clusters about different people (the people each cluster's
+   headlines and leads name are never named by the other: two arrests of two players, two
+   killings of two deputies; ``people_penalty``).
+5. **Fragments**: a cluster then joins the nearest cluster at least ``attach_ratio`` times
+   its size when their similarity without the year evidence reaches ``attach_threshold``
+   (a report that named an old year in passing, kept out of its story by step 4).
 
 Story ids are stable: ``S`` + 12 hex digits of sha1 of the founding article's id (the
 earliest-published member, then the smallest ``article_id``), so the same articles give the
@@ -46,7 +51,15 @@ import pandas as pd
 from .. import schema
 from ..facts import Facts
 
-__all__ = ["StoryParams", "article_features", "cluster_articles", "link_stories", "stories_table", "story_id_for"]
+__all__ = [
+    "StoryParams",
+    "article_features",
+    "article_people",
+    "cluster_articles",
+    "link_stories",
+    "stories_table",
+    "story_id_for",
+]
 
 _URL_LINE = re.compile(r"\A\s*(?:https?://|www\.)\S*\s*\n")
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -81,6 +94,12 @@ class StoryParams:
         lead_chars: How far into the text (after a URL line) the lead reaches.
         year_soft: Share of the year conflict measured against every year the other cluster
             names (the rest against the years its articles are about); see :func:`cluster_articles`.
+        people_penalty: Subtracted from the similarity of clusters about different people
+            (each cluster's key people are never named by the other); see :func:`cluster_articles`.
+        attach_threshold: After merging, a cluster joins its nearest cluster at least
+            ``attach_ratio`` times its size when their similarity, without the year evidence,
+            reaches this (0 or more than 1 turns the step off).
+        attach_ratio: How much larger than a cluster its nearest cluster must be for it to attach.
     """
 
     threshold: float = 0.12
@@ -88,12 +107,15 @@ class StoryParams:
     window_days: int = 10
     w_words: float = 1.0
     w_entities: float = 0.3
-    w_places: float = 0.3
+    w_places: float = 0.4
     year_penalty: float = 0.15
-    w_numbers: float = 0.2
-    w_lead: float = 0.1
+    w_numbers: float = 0.45
+    w_lead: float = 0.2
     lead_chars: int = 800
     year_soft: float = 0.5
+    people_penalty: float = 0.05
+    attach_threshold: float = 0.15
+    attach_ratio: float = 3.0
 
 
 DEFAULT = StoryParams()
@@ -190,6 +212,44 @@ def named_years(articles: pd.DataFrame, timexes: pd.DataFrame) -> list[set[str]]
     ]
     grouped = absolute.groupby(absolute["article_id"].astype(str))["value"].agg(lambda v: {str(x)[:4] for x in v})
     return [set(grouped.get(i, set())) for i in ids]
+
+
+def _surname(name: str) -> str:
+    words = re.findall(r"[^\W\d_][\w'-]*", str(name).lower())
+    return words[-1] if words else ""
+
+
+def article_people(articles: pd.DataFrame, mentions: pd.DataFrame, *, lead_chars: int = 800):
+    """Who each article is about and whom it names: surnames of its PERSON mentions.
+
+    Surnames, not canonical names, so "Jackson" and "Vincent Jackson" are one person across
+    outlets whatever each article's entity linking made of them.
+
+    Returns:
+        Two lists of sets, one per article: the people named in its head (the first
+        ``lead_chars`` characters after a URL line), and every person it names.
+    """
+    ids = articles["article_id"].astype(str).tolist()
+    if mentions.empty or "start" not in mentions:
+        return [set() for _ in ids], [set() for _ in ids]
+    ends = {}
+    for i, text in zip(ids, articles["text"], strict=True):
+        text = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+        match = _URL_LINE.match(text)
+        ends[i] = (match.end() if match else 0) + lead_chars
+    rows = mentions[mentions["label"].eq("PERSON").fillna(False)]
+    aid = rows["article_id"].astype(str)
+    surnames = rows["name"].fillna(rows["text"]).astype(str).map(_surname)
+    head_mask = rows["start"].to_numpy(dtype="float64", na_value=np.inf) < aid.map(ends).to_numpy(dtype="float64")
+    named: dict[str, set] = {}
+    head: dict[str, set] = {}
+    for a, name, in_head in zip(aid, surnames, head_mask, strict=True):
+        if not name:
+            continue
+        named.setdefault(a, set()).add(name)
+        if in_head:
+            head.setdefault(a, set()).add(name)
+    return [head.get(i, set()) for i in ids], [named.get(i, set()) for i in ids]
 
 
 def _bag(mentions: pd.DataFrame, ids: list[str], labels: set[str], negate: bool = False) -> list[str]:
@@ -350,6 +410,7 @@ def cluster_articles(
     frozen: set[int] | None = None,
     block_days: np.ndarray | None = None,
     named_years: list[set[str]] | None = None,
+    people: tuple[list[set[str]], list[set[str]]] | None = None,
 ) -> np.ndarray:
     """Cluster rows of ``matrix`` (see the module docstring); returns a cluster label per row.
 
@@ -365,6 +426,11 @@ def cluster_articles(
         named_years: Every absolute year each row's text names, or None. A cluster's year then
             conflicts with the other cluster only when none of the other's articles names it at
             all (a year named in passing is not evidence of another happening).
+        people: From :func:`article_people`: the people each row's head names and every
+            person it names, or None. A cluster's key people are those named in the heads of
+            at least half of its rows that name anyone there; two clusters whose key people
+            are never named by the other cluster are about different people (two arrests of
+            two players, two killings of two deputies), and ``people_penalty`` is subtracted.
     """
     n = matrix.shape[0]
     parent = list(range(n))
@@ -388,6 +454,9 @@ def cluster_articles(
     year_counts: dict[int, Counter] = {r: Counter() for r in roots}
     named: dict[int, set[str]] = {r: set() for r in roots}
     day_range: dict[int, tuple[float, float]] = {}
+    head_people: dict[int, Counter] = {r: Counter() for r in roots}
+    n_heads: dict[int, int] = dict.fromkeys(roots, 0)
+    all_people: dict[int, set[str]] = {r: set() for r in roots}
     for i in range(n):
         r = find(i)
         row = _SparseSum(
@@ -404,7 +473,14 @@ def cluster_articles(
         if not np.isnan(days[i]):
             lo, hi = day_range.get(r, (days[i], days[i]))
             day_range[r] = (min(lo, days[i]), max(hi, days[i]))
+        if people is not None:
+            head_people[r].update(people[0][i])
+            n_heads[r] += bool(people[0][i])
+            all_people[r] |= people[1][i]
     frozen_roots = {find(i) for i in frozen} if frozen else set()
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(find(i), []).append(i)
 
     def score(ra: int, rb: int) -> float:
         sim = sums[ra].dot(sums[rb]) / (size[ra] * size[rb])
@@ -427,10 +503,38 @@ def cluster_articles(
             gap = max(blo - ahi, alo - bhi, 0.0)
             if gap > params.window_days:
                 sim -= params.year_penalty * min(1.0, gap / (4 * params.window_days))
+        if people is not None and n_heads[ra] and n_heads[rb]:
+            # Key people: named in the heads of at least half of the cluster's articles naming anyone there.
+            key_a = {p for p, k in head_people[ra].items() if 2 * k >= n_heads[ra]}
+            key_b = {p for p, k in head_people[rb].items() if 2 * k >= n_heads[rb]}
+            if key_a and key_b and not key_a & all_people[rb] and not key_b & all_people[ra]:
+                sim -= params.people_penalty
         return sim
 
+    def merge(ra: int, rb: int) -> None:
+        """Merge the smaller root into the larger."""
+        if size[ra] < size[rb]:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        sums[ra] = sums[ra].plus(sums.pop(rb))
+        size[ra] += size.pop(rb)
+        year_counts[ra].update(year_counts.pop(rb))
+        named[ra] |= named.pop(rb)
+        head_people[ra].update(head_people.pop(rb))
+        n_heads[ra] += n_heads.pop(rb)
+        all_people[ra] |= all_people.pop(rb)
+        members[ra].extend(members.pop(rb))
+        if rb in day_range:
+            lo, hi = day_range.pop(rb)
+            alo, ahi = day_range.get(ra, (lo, hi))
+            day_range[ra] = (min(lo, alo), max(hi, ahi))
+        if rb in frozen_roots:
+            frozen_roots.discard(rb)
+            frozen_roots.add(ra)
+
     blocking = days if block_days is None else np.where(block_days, days, np.nan)
-    heap = [(-sim, a, b) for (a, b), sim in _candidates(matrix, blocking, params).items()]
+    candidates = _candidates(matrix, blocking, params)
+    heap = [(-sim, a, b) for (a, b), sim in candidates.items()]
     heapq.heapify(heap)
     while heap:
         neg, a, b = heapq.heappop(heap)
@@ -443,22 +547,48 @@ def cluster_articles(
         if current < -neg - 1e-9:  # clusters changed since this pair was queued: re-queue at its true value
             heapq.heappush(heap, (-current, a, b))
             continue
-        # Merge the smaller root into the larger.
-        if size[ra] < size[rb]:
-            ra, rb = rb, ra
-        parent[rb] = ra
-        sums[ra] = sums[ra].plus(sums.pop(rb))
-        size[ra] += size.pop(rb)
-        year_counts[ra].update(year_counts.pop(rb))
-        named[ra] |= named.pop(rb)
-        if rb in day_range:
-            lo, hi = day_range.pop(rb)
-            alo, ahi = day_range.get(ra, (lo, hi))
-            day_range[ra] = (min(lo, alo), max(hi, ahi))
-        if rb in frozen_roots:
-            frozen_roots.discard(rb)
-            frozen_roots.add(ra)
+        merge(ra, rb)
+    if 0 < params.attach_threshold <= 1:
+        _attach_small(candidates, find, members, size, sums, day_range, frozen_roots, merge, params)
     return np.array([find(i) for i in range(n)])
+
+
+def _attach_small(candidates, find, members, size, sums, day_range, frozen_roots, merge, params) -> None:
+    """Attach fragments to the story they are nearest to.
+
+    Smallest first, a cluster joins the cluster it is most similar to (average linkage over
+    features alone: publication days further apart than the window still count against,
+    the years the texts name do not) when that similarity reaches ``attach_threshold`` and
+    that cluster has at least ``attach_ratio`` times its articles: a report or two whose
+    nearest story is a much larger one are part of it, even when a year named in passing
+    ("since 1994") kept them out of the first pass. Two similar happenings reported about
+    equally often are left apart, and so are clusters whose nearest neighbour is no larger.
+    """
+    adjacent: dict[int, set[int]] = {}
+    for a, b in candidates:
+        adjacent.setdefault(a, set()).add(b)
+        adjacent.setdefault(b, set()).add(a)
+
+    def raw(ra: int, rb: int) -> float:
+        sim = sums[ra].dot(sums[rb]) / (size[ra] * size[rb])
+        if ra in day_range and rb in day_range:
+            (alo, ahi), (blo, bhi) = day_range[ra], day_range[rb]
+            gap = max(blo - ahi, alo - bhi, 0.0)
+            if gap > params.window_days:
+                sim -= params.year_penalty * min(1.0, gap / (4 * params.window_days))
+        return sim
+
+    for root in sorted({find(i) for i in adjacent}, key=lambda r: (size.get(r, 0), r)):
+        if find(root) != root:
+            continue
+        near = {find(j) for i in members[root] for j in adjacent.get(i, ())} - {root}
+        if root in frozen_roots:
+            near -= frozen_roots
+        if not near:
+            continue
+        best, other = max((raw(root, other), other) for other in near)
+        if best >= params.attach_threshold and size[other] >= params.attach_ratio * size[root]:
+            merge(root, other)
 
 
 def assign_story_ids(articles: pd.DataFrame, labels) -> pd.Series:
@@ -497,7 +627,14 @@ def link_stories(facts: Facts, *, params: StoryParams | None = None) -> Facts:
         matrix = article_features(facts, params=params)
         days, years, from_published = article_days(articles, facts.timexes)
         days = np.where(from_published, days, np.nan)  # a dateline read from the text only gives the year
-        labels = cluster_articles(matrix, days, years, params=params, named_years=named_years(articles, facts.timexes))
+        labels = cluster_articles(
+            matrix,
+            days,
+            years,
+            params=params,
+            named_years=named_years(articles, facts.timexes),
+            people=article_people(articles, facts.mentions, lead_chars=params.lead_chars),
+        )
     articles["story_id"] = assign_story_ids(articles, labels)
     return with_stories(facts, articles)
 

@@ -155,6 +155,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         DEFAULT,
         article_days,
         article_features,
+        article_people,
         cluster_articles,
         named_years,
         story_id_for,
@@ -237,6 +238,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         initial=initial,
         frozen=frozen,
         named_years=named_years(articles, window.timexes),
+        people=article_people(articles, window.mentions, lead_chars=params.lead_chars),
     )
     story_for_label: dict[int, str] = {}
     for k, a in enumerate(ids):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
+from newskit import InputError
 from newskit.evaluate.stories import score_stories, stories_report
 
 
@@ -70,3 +73,36 @@ def test_linking_ecbplus_beats_the_one_cluster_per_topic_baseline(corpora_dir):
         {"article_id": [r["doc_id"] for r in records], "story_id": [r["gold"]["topic"] for r in records]}
     )
     assert story_f1 > score_stories(records, per_topic)["b3 story"]["F1"] + 0.1
+
+
+def test_run_scores_cached_facts_without_extracting(corpora_dir, tmp_path):
+    """``facts=`` (a Facts or its store) skips extraction: words-only facts of 3 ECB+ topics,
+    written to a store, score as linking them directly does."""
+    import newskit.evaluate as ev
+    from newskit.evaluate import articles_from_gold
+    from newskit.evaluate.gold import read_gold
+    from newskit.facts import Facts
+    from newskit.link import link
+
+    path = tmp_path / "ecb"
+    path.mkdir()
+    lines = [
+        line
+        for line in (corpora_dir / "ecbplus-dev" / "docs.jsonl").read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["gold"]["topic"] in {"1", "3", "4"}
+    ]
+    (path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = read_gold(path)
+    facts = Facts.empty()
+    facts.articles = articles_from_gold(records)
+    facts.to_parquet(tmp_path / "store")
+    report = ev.run("stories", path, facts=tmp_path / "store")
+    expected = score_stories(records, link(facts).articles)["b3 story"]["F1"]
+    assert report.tables["newskit"].loc["b3 story", "F1"] == pytest.approx(expected)
+    assert set(report.tables) >= {"newskit", "newskit odd topics", "newskit even topics"}
+
+    # Facts lacking a scored document are refused, naming the fix.
+    short = Facts.empty()
+    short.articles = articles_from_gold(records[:-1])
+    with pytest.raises(InputError, match="no article for 1 scored document"):
+        ev.run("event_coref", path, facts=short)

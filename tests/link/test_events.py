@@ -132,3 +132,35 @@ def test_event_classes():
 def test_no_events_is_fine():
     facts = Facts.empty()
     assert link_events(facts).events.empty
+
+
+def test_statements_are_one_event_only_when_the_same_person_speaks():
+    """Three outlets: the police chief "said" (full name, then surname only), the mayor "said":
+    the chief's two statements are one event, the mayor's another; a statement naming nobody
+    joins neither."""
+    facts = _facts(
+        [("a1", "s1"), ("a2", "s1"), ("a3", "s1"), ("a4", "s1")],
+        [
+            {"article_id": "a1", "lemma": "say", "kind": "statement", "actors": ["Maria Okafor"]},
+            {"article_id": "a2", "lemma": "say", "kind": "statement", "actors": ["Okafor", "Dravik"]},
+            {"article_id": "a3", "lemma": "say", "kind": "statement", "actors": ["Tomas Hale"]},
+            {"article_id": "a4", "lemma": "say", "kind": "statement", "actors": []},
+        ],
+    )
+    facts = dataclasses.replace(
+        facts, events=facts.events.assign(trigger_start=[5, 5, 5, 5], trigger_end=[9, 9, 9, 9], salient=False)
+    )
+    ids = link_events(facts).events.set_index("article_id")["event_id"]
+    assert ids["a1"] == ids["a2"]
+    assert len({ids["a1"], ids["a3"], ids["a4"]}) == 3
+
+
+def test_legal_and_summary_nouns_are_not_the_happening():
+    # "charged with murder", "the death toll" classify a killing; they are not the killing itself.
+    assert event_class("kill") == event_class("slaying") != event_class("murder")
+    assert event_class("murder") == event_class("homicide")
+    assert event_class("death") == "death" != event_class("die")
+    # Words outlets use for one happening.
+    assert event_class("hit") == event_class("strike")
+    assert event_class("thwart") == event_class("foil")
+    assert event_class("beat") == event_class("victory") == event_class("win")

@@ -221,3 +221,77 @@ def test_a_year_the_other_story_names_in_passing_counts_half_against_merging():
         matrix, days, ["2005", "1972"], params=params, named_years=[{"2005", "1972"}, {"1972", "2005"}]
     )
     assert together[0] == together[1]
+
+
+def _two_rows(cosine: float):
+    from scipy import sparse
+
+    return sparse.csr_matrix(np.array([[1.0, 0.0], [cosine, np.sqrt(1 - cosine**2)]]))
+
+
+def test_two_reports_about_different_people_are_two_stories():
+    """Cosine 0.15 is over the 0.12 threshold; when the first report's head names only Jackson and
+    the second only Williams, and neither names the other's man anywhere, 0.15 - 0.05 = 0.10 keeps
+    them apart. When the second also names Jackson in its body, they are about the same man."""
+    from newskit.link.stories import StoryParams, cluster_articles
+
+    params = StoryParams(threshold=0.12, people_penalty=0.05, attach_threshold=0)
+    days = np.array([np.nan, np.nan])
+    heads = [{"jackson"}, {"williams"}]
+    apart = cluster_articles(_two_rows(0.15), days, [None, None], params=params, people=(heads, heads))
+    assert apart[0] != apart[1]
+    named = [{"jackson"}, {"williams", "jackson"}]
+    together = cluster_articles(_two_rows(0.15), days, [None, None], params=params, people=(heads, named))
+    assert together[0] == together[1]
+
+
+def test_a_fragment_kept_out_by_a_year_named_in_passing_attaches_to_its_larger_story():
+    """Three reports of one happening (2013) and a fourth with cosine 0.2 to each that names only
+    1994. The year penalty (0.15) leaves 0.05 < 0.12: the first pass keeps it apart. Its nearest
+    cluster is three times its size and 0.2 >= attach_threshold 0.15 (without the years), so it
+    attaches; with the step off, or when the nearest cluster is only as large as it, it does not."""
+    from scipy import sparse
+
+    from newskit.link.stories import StoryParams, cluster_articles
+
+    c = 0.2
+    rows = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [c, np.sqrt(1 - c**2)]])
+    days = np.full(4, np.nan)
+    years = ["2013", "2013", "2013", "1994"]
+    named = [{"2013"}, {"2013"}, {"2013"}, {"1994"}]
+    on = StoryParams(threshold=0.12, year_penalty=0.15, attach_threshold=0.15, attach_ratio=3)
+    labels = cluster_articles(sparse.csr_matrix(rows), days, years, params=on, named_years=named)
+    assert len(set(labels)) == 1
+    off = StoryParams(threshold=0.12, year_penalty=0.15, attach_threshold=0)
+    labels = cluster_articles(sparse.csr_matrix(rows), days, years, params=off, named_years=named)
+    assert labels[0] == labels[1] == labels[2] != labels[3]
+    # Two reports of each happening: the nearest cluster is no larger, both stay apart.
+    rows2 = np.array([[1.0, 0.0], [1.0, 0.0], [c, np.sqrt(1 - c**2)], [c, np.sqrt(1 - c**2)]])
+    labels = cluster_articles(
+        sparse.csr_matrix(rows2),
+        days,
+        ["2013", "2013", "1994", "1994"],
+        params=on,
+        named_years=named[:2] + [{"1994"}] * 2,
+    )
+    assert labels[0] == labels[1] != labels[2] == labels[3]
+
+
+def test_article_people_reads_surnames_in_the_head_and_everywhere():
+    from newskit.link.stories import article_people
+
+    text = "http://example.com/x\nVincent Jackson was arrested.\n" + "x " * 500 + "Coach Norv Turner spoke."
+    articles = pd.DataFrame({"article_id": ["a"], "text": [text]})
+    start_turner = text.index("Norv")
+    mentions = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a"],
+            "name": ["Vincent Jackson", None, "Norv Turner"],
+            "text": ["Vincent Jackson", "San Diego", "Norv Turner"],
+            "label": ["PERSON", "GPE", "PERSON"],
+            "start": [text.index("Vincent"), 0, start_turner],
+        }
+    )
+    head, named = article_people(articles, mentions, lead_chars=100)
+    assert head == [{"jackson"}]
+    assert named == [{"jackson", "turner"}]
