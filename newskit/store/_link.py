@@ -136,7 +136,9 @@ def _write_generation(directory: Path, manifest: dict, tables: dict[str, pd.Data
     del old
 
 
-def link_store(directory: str | Path, *, full: bool = False, manifest: dict | None = None, params=None) -> dict:
+def link_store(
+    directory: str | Path, *, full: bool = False, manifest: dict | None = None, params=None, map_blocks=None
+) -> dict:
     """Link a store's articles into stories and reconcile their figures (incrementally).
 
     Args:
@@ -146,6 +148,8 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         manifest: The store's manifest when the caller holds the store lock (the
             :func:`newskit.store.extract_to_store` hook); read from disk otherwise.
         params: :class:`newskit.link.stories.StoryParams`.
+        map_blocks: Runs the clustering's time windows, e.g. on an engine's workers
+            (:meth:`newskit.engines.Engine.map`; see :func:`newskit.link.stories.cluster_articles`).
 
     Returns:
         ``{"linked": new articles linked, "stories": stories touched}``.
@@ -185,7 +189,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
             if links is None
             else dict(zip(*[links["article_links"][c] for c in ("article_id", "story_id")], strict=True))
         )
-        linked = reconcile_figures(link_stories(facts))
+        linked = reconcile_figures(link_stories(facts, params=params, map_blocks=map_blocks))
         merged = _merged_from(previous, linked.articles)
         if merged:
             linked = replace(
@@ -239,6 +243,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         frozen=frozen,
         named_years=named_years(articles, window.timexes),
         people=article_people(articles, window.mentions, lead_chars=params.lead_chars),
+        map_blocks=map_blocks,
     )
     story_for_label: dict[int, str] = {}
     for k, a in enumerate(ids):
