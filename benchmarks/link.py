@@ -33,27 +33,31 @@ from common import machine_note, print_table, synth
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS (VmHWM: unlike ``ru_maxrss``, not inherited across ``exec`` from the
+    large parent that started it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def build_store(sample_facts, n: int, out: Path) -> None:
-    """A snapshot store of ``n`` synthetic articles whose facts cycle through ``sample_facts``."""
+    """A snapshot store of ``n`` synthetic articles whose facts cycle through ``sample_facts``.
+
+    Every article of one synthetic story (``synth.STORY_SIZE`` consecutive articles) takes the
+    fact rows of the same sample article, as reports of one happening name the same people and
+    places; the texts are the articles' own.
+    """
+    import numpy as np
     import pandas as pd
 
     import newskit as nk
     from newskit import schema
     from newskit.extract import article_id_for
 
-    sample = sample_facts.articles.reset_index(drop=True)
-    tables = {t: [] for t in schema.TABLES if t not in schema.LINK_TABLES and t != "entities"}
-    by_article = {
-        t: dict(tuple(df.groupby("article_id")))
-        for t, df in sample_facts.tables().items()
-        if t in tables and t != "articles"
-    }
-    rows = []
+    sample_ids = sample_facts.articles["article_id"].astype(str).tolist()
+    rows, templates, new_ids = [], [], []
     for i, record in enumerate(synth.iter_articles(n)):
-        template = sample.iloc[i % len(sample)]
         article_id = article_id_for(record["text"], pd.Timestamp(record["published"]))
         rows.append(
             {
@@ -65,11 +69,21 @@ def build_store(sample_facts, n: int, out: Path) -> None:
                 "n_words": len(record["text"].split()),
             }
         )
-        for table, groups in by_article.items():
-            df = groups.get(template["article_id"])
-            if df is not None:
-                tables[table].append(df.assign(article_id=article_id))
-    frames = {t: pd.concat(parts, ignore_index=True) if parts else schema.frame(t) for t, parts in tables.items()}
+        templates.append(sample_ids[(i // synth.STORY_SIZE) % len(sample_ids)])
+        new_ids.append(article_id)
+    frames = {}
+    for table, df in sample_facts.tables().items():
+        if table in schema.LINK_TABLES or table in ("entities", "articles"):
+            continue
+        positions = df.reset_index(drop=True).groupby(df["article_id"].astype(str).to_numpy()).indices
+        take, owner = [], []
+        for template, article_id in zip(templates, new_ids, strict=True):
+            rows_of = positions.get(template)
+            if rows_of is not None:
+                take.append(rows_of)
+                owner.extend([article_id] * len(rows_of))
+        picked = df.reset_index(drop=True).iloc[np.concatenate(take) if take else []]
+        frames[table] = picked.assign(article_id=pd.array(owner, dtype="string")).reset_index(drop=True)
     frames["articles"] = schema.conform("articles", pd.DataFrame(rows))
     nk.Facts.from_frames(frames).to_parquet(out)
 
@@ -107,7 +121,7 @@ def main() -> None:
     from newskit.extract import article_id_for
     from newskit.nlp import load_pipeline
     from newskit.store import _link as store_link
-    from newskit.store import _load_manifest
+    from newskit.store._format import load_manifest
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="nk-link-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -132,7 +146,7 @@ def main() -> None:
     newest = nk.read_facts(big, tables=["articles"], columns={"articles": ["article_id", "published"]}).articles
     newest = newest.sort_values(["published", "article_id"]).tail(args.new)["article_id"]
     kept = links["article_links"][~links["article_links"]["article_id"].isin(newest)]
-    store_link._write_generation(big, _load_manifest(big), {**links, "article_links": kept})
+    store_link._write_generation(big, load_manifest(big), {**links, "article_links": kept})
     increment = run_child(big, "incremental")
 
     rows = [

@@ -111,6 +111,15 @@ class Engine:
                 yield records, result
                 submit_next()
 
+    def map(self, function, items: Iterable) -> list:
+        """``[function(item) for item in items]``, run on the engine's workers (in input order).
+
+        For work other than extraction that splits into independent pieces, such as the time
+        windows of story clustering (:func:`newskit.store.link_store`). ``function`` must be a
+        picklable top-level function. Starts the workers if they are not up.
+        """
+        return [function(item) for item in items]
+
     def _slots(self) -> int:
         return 1
 
@@ -152,6 +161,12 @@ class LocalEngine(Engine):
 
     def _slots(self) -> int:
         return self.n_process
+
+    def map(self, function, items: Iterable) -> list:
+        items = list(items)
+        if self.n_process == 1 or len(items) < 2:
+            return [function(item) for item in items]
+        return list(self.start().map(function, items))
 
     def _submit(self, records, *, batch_size, errors):
         if self.n_process == 1:
@@ -282,6 +297,18 @@ class DaskEngine(Engine):
 
     def _slots(self) -> int:
         return max(sum(self._client.nthreads().values()), 1)
+
+    def map(self, function, items: Iterable) -> list:
+        items = list(items)
+        if not items:
+            return []
+        client = self.start()
+        futures = client.map(function, items, pure=False)
+        try:
+            return client.gather(futures)
+        finally:
+            for future in futures:
+                future.release()
 
     def _submit(self, records, *, batch_size, errors):
         return self._client.submit(extract_chunk, records, batch_size=batch_size, errors=errors, pure=False)

@@ -219,3 +219,42 @@ def _alive(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state != "Z"
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_engine_map_runs_in_input_order_on_the_workers():
+    from newskit.engines import LocalEngine
+
+    assert LocalEngine().map(_square, range(5)) == [0, 1, 4, 9, 16]
+    with LocalEngine(n_process=2) as engine:
+        assert engine.map(_square, range(7)) == [x * x for x in range(7)]
+        assert engine._pool is not None  # the work went to the worker processes
+
+
+def test_dask_engine_maps_and_links_on_its_workers(tmp_path, articles, local_store, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from newskit.engines import DaskEngine
+
+    calls = []
+    original = DaskEngine.map
+
+    def recording_map(self, function, items):
+        items = list(items)
+        calls.append((function.__name__, len(items)))
+        return original(self, function, items)
+
+    monkeypatch.setattr(DaskEngine, "map", recording_map)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        engine = DaskEngine(scheduler=cluster.scheduler_address)
+        assert engine.map(_square, [3, 4]) == [9, 16]
+        calls.clear()
+        extract_to_store(articles, tmp_path / "dask", chunk_size=2, engine=engine)
+        engine.close()
+    # The story clustering's time windows ran through the engine, and the stories are the local run's.
+    assert calls and {name for name, _ in calls} == {"block_neighbours"}
+    assert_same_store(tmp_path / "dask", local_store)

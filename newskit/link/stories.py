@@ -356,18 +356,15 @@ def _blocks(days: np.ndarray, window: int) -> list[np.ndarray]:
     return blocks
 
 
-def _candidates(matrix, days: np.ndarray, params: StoryParams) -> dict[tuple[int, int], float]:
-    from sklearn.neighbors import NearestNeighbors
-
+def _candidates(matrix, days: np.ndarray, params: StoryParams, map_blocks=None) -> dict[tuple[int, int], float]:
+    """Pairs worth scoring: each article's nearest neighbours within each time window."""
+    blocks = [block for block in _blocks(days, params.window_days) if len(block) >= 2]
+    k = params.neighbours + 1
+    tasks = [(matrix[block], min(k, len(block))) for block in blocks]
+    found = (map_blocks or map)(block_neighbours, tasks)
     pairs: dict[tuple[int, int], float] = {}
     floor = params.threshold * 0.5
-    for block in _blocks(days, params.window_days):
-        if len(block) < 2:
-            continue
-        sub = matrix[block]
-        k = min(params.neighbours + 1, len(block))
-        nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(sub)
-        distances, neighbours = nn.kneighbors(sub)
+    for block, (distances, neighbours) in zip(blocks, found, strict=True):
         for row, (dist, nbrs) in enumerate(zip(distances, neighbours, strict=True)):
             a = int(block[row])
             for d, j in zip(dist, nbrs, strict=True):
@@ -378,6 +375,19 @@ def _candidates(matrix, days: np.ndarray, params: StoryParams) -> dict[tuple[int
                 key = (a, b) if a < b else (b, a)
                 pairs[key] = sim
     return pairs
+
+
+def block_neighbours(task) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine distances and indices of each row's ``k`` nearest rows in one window's matrix.
+
+    A top-level function of one picklable argument, so an engine's workers can run the
+    windows (:func:`cluster_articles`'s ``map_blocks``).
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    sub, k = task
+    nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute").fit(sub)
+    return nn.kneighbors(sub)
 
 
 class _SparseSum:
@@ -411,6 +421,7 @@ def cluster_articles(
     block_days: np.ndarray | None = None,
     named_years: list[set[str]] | None = None,
     people: tuple[list[set[str]], list[set[str]]] | None = None,
+    map_blocks=None,
 ) -> np.ndarray:
     """Cluster rows of ``matrix`` (see the module docstring); returns a cluster label per row.
 
@@ -431,6 +442,9 @@ def cluster_articles(
             at least half of its rows that name anyone there; two clusters whose key people
             are never named by the other cluster are about different people (two arrests of
             two players, two killings of two deputies), and ``people_penalty`` is subtracted.
+        map_blocks: ``map``-like callable that runs the per-window neighbour searches
+            (:func:`block_neighbours`), e.g. an engine's workers (:meth:`newskit.engines.Engine.map`);
+            the built-in ``map`` by default. The result does not depend on it.
     """
     n = matrix.shape[0]
     parent = list(range(n))
@@ -533,7 +547,7 @@ def cluster_articles(
             frozen_roots.add(ra)
 
     blocking = days if block_days is None else np.where(block_days, days, np.nan)
-    candidates = _candidates(matrix, blocking, params)
+    candidates = _candidates(matrix, blocking, params, map_blocks)
     heap = [(-sim, a, b) for (a, b), sim in candidates.items()]
     heapq.heapify(heap)
     while heap:
@@ -606,12 +620,13 @@ def assign_story_ids(articles: pd.DataFrame, labels) -> pd.Series:
     return pd.Series([story_id_for(founders[label]) for label in frame["label"]], index=articles.index, dtype="string")
 
 
-def link_stories(facts: Facts, *, params: StoryParams | None = None) -> Facts:
+def link_stories(facts: Facts, *, params: StoryParams | None = None, map_blocks=None) -> Facts:
     """Cluster articles into stories: set ``articles.story_id`` and build the ``stories`` table.
 
     Args:
         facts: Facts of any number of articles.
         params: Clustering knobs (default :class:`StoryParams`).
+        map_blocks: Runs the time windows' neighbour searches (see :func:`cluster_articles`).
 
     Returns:
         New Facts (the input is not changed) with ``articles.story_id`` filled, ``stories``
@@ -634,6 +649,7 @@ def link_stories(facts: Facts, *, params: StoryParams | None = None) -> Facts:
             params=params,
             named_years=named_years(articles, facts.timexes),
             people=article_people(articles, facts.mentions, lead_chars=params.lead_chars),
+            map_blocks=map_blocks,
         )
     articles["story_id"] = assign_story_ids(articles, labels)
     return with_stories(facts, articles)

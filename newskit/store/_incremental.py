@@ -305,12 +305,21 @@ def _extract_to_parquet(
                 run.commit(chunk_records, chunk_result)
         except BaseException:
             getattr(bar, "abandon", bar.close)()  # a failed run prints its error, not a summary line
+            if runner is not engine:
+                runner.close()
             raise
+        bar.close()
+        try:  # linking clusters its time windows on the same workers
+            run.finish(
+                keep_missing=keep_missing,
+                inputs=inputs,
+                columns=columns,
+                tables=tables and wanted_tables,
+                map_blocks=runner.map,
+            )
         finally:
             if runner is not engine:  # an Engine passed in stays up for the caller's next run
                 runner.close()
-        bar.close()
-        run.finish(keep_missing=keep_missing, inputs=inputs, columns=columns, tables=tables and wanted_tables)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -443,8 +452,11 @@ class _Run:
                 warnings.warn(f"{failure['path']}: extraction failed: {failure['problem']}", stacklevel=3)
         self.bar.update(len(records))
 
-    def finish(self, *, keep_missing: bool, inputs, columns, tables) -> None:
-        """Remove what the inputs no longer hold, record the run, delete unreferenced chunks."""
+    def finish(self, *, keep_missing: bool, inputs, columns, tables, map_blocks=None) -> None:
+        """Remove what the inputs no longer hold, record the run, delete unreferenced chunks, link.
+
+        ``map_blocks`` runs the story clustering's time windows (the engine's ``map``).
+        """
         if not keep_missing:
             gone = [a for a in self.manifest["articles"] if a not in self.seen]
             for article_id in gone:
@@ -460,7 +472,7 @@ class _Run:
         if self.manifest["articles"]:
             from ._link import link_store  # stories across the stored articles, incrementally
 
-            link_store(self.out, manifest=self.manifest)
+            link_store(self.out, manifest=self.manifest, map_blocks=map_blocks)
 
     def _save(self) -> None:
         self.manifest["newskit_version"], self.manifest["model_version"] = self.current

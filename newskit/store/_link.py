@@ -136,7 +136,9 @@ def _write_generation(directory: Path, manifest: dict, tables: dict[str, pd.Data
     del old
 
 
-def link_store(directory: str | Path, *, full: bool = False, manifest: dict | None = None, params=None) -> dict:
+def link_store(
+    directory: str | Path, *, full: bool = False, manifest: dict | None = None, params=None, map_blocks=None
+) -> dict:
     """Link a store's articles into stories and reconcile their figures (incrementally).
 
     Args:
@@ -146,11 +148,13 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         manifest: The store's manifest when the caller holds the store lock (the
             :func:`newskit.store.extract_to_store` hook); read from disk otherwise.
         params: :class:`newskit.link.stories.StoryParams`.
+        map_blocks: Runs the clustering's time windows, e.g. on an engine's workers
+            (:meth:`newskit.engines.Engine.map`; see :func:`newskit.link.stories.cluster_articles`).
 
     Returns:
         ``{"linked": new articles linked, "stories": stories touched}``.
     """
-    from ..link import link_stories, reconcile_figures
+    from ..link import link_entities, link_stories, reconcile_figures
     from ..link.stories import (
         DEFAULT,
         article_days,
@@ -161,7 +165,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         story_id_for,
         with_stories,
     )
-    from ._read import read_facts
+    from ._read import read_stored
 
     directory = Path(directory)
     params = params or DEFAULT
@@ -176,7 +180,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         # so link everything again (a store equals a clean run of its current inputs).
         full = True
     if full or links is None:
-        facts = read_facts(directory)
+        facts = link_entities(read_stored(directory, link_rows=False))
         facts = replace(
             facts, articles=facts.articles.assign(story_id=pd.array([None] * len(facts.articles), dtype="string"))
         )
@@ -185,7 +189,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
             if links is None
             else dict(zip(*[links["article_links"][c] for c in ("article_id", "story_id")], strict=True))
         )
-        linked = reconcile_figures(link_stories(facts))
+        linked = reconcile_figures(link_stories(facts, params=params, map_blocks=map_blocks))
         merged = _merged_from(previous, linked.articles)
         if merged:
             linked = replace(
@@ -207,7 +211,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
     new_ids = [a for a in stored_ids if a not in known]
     if not new_ids:
         return {"linked": 0, "stories": 0}
-    new_articles = read_facts(
+    new_articles = read_stored(
         directory,
         tables=["articles"],
         columns={"articles": ["article_id", "published"]},
@@ -216,9 +220,12 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
     published = pd.to_datetime(new_articles["published"]).dropna()
     if len(published) == len(new_articles):
         pad = pd.Timedelta(days=2 * params.window_days)
-        window = read_facts(directory, filters={"published": (published.min() - pad, published.max() + pad)})
+        window = read_stored(
+            directory, filters={"published": (published.min() - pad, published.max() + pad)}, link_rows=False
+        )
     else:  # undated new articles are compared with everything
-        window = read_facts(directory)
+        window = read_stored(directory, link_rows=False)
+    window = link_entities(window)
     articles = window.articles
     ids = articles["article_id"].astype(str).tolist()
     label_of: dict[str, int] = {}
@@ -236,6 +243,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
         frozen=frozen,
         named_years=named_years(articles, window.timexes),
         people=article_people(articles, window.mentions, lead_chars=params.lead_chars),
+        map_blocks=map_blocks,
     )
     story_for_label: dict[int, str] = {}
     for k, a in enumerate(ids):
@@ -249,7 +257,7 @@ def link_store(directory: str | Path, *, full: bool = False, manifest: dict | No
             known[a] = story_for_label[labels[k]]
     touched = {known[a] for a in new_ids if a in known}
     members = [a for a, s in known.items() if s in touched]
-    subset = read_facts(directory, filters={"article_id": members})
+    subset = link_entities(read_stored(directory, filters={"article_id": members}, link_rows=False))
     subset_articles = subset.articles.assign(
         story_id=pd.array([known.get(a) for a in subset.articles["article_id"]], dtype="string")
     )

@@ -58,6 +58,16 @@ def read_facts(
         >>> facts = nk.read_facts("facts", tables=["articles", "events"],
         ...                       filters={"published": ("2024-01-01", "2024-03-31")})  # doctest: +SKIP
     """
+    return read_stored(directory, tables=tables, columns=columns, filters=filters, link_rows=True)
+
+
+def read_stored(directory, *, tables=None, columns=None, filters=None, link_rows: bool = True) -> Facts:
+    """:func:`read_facts`, with ``link_rows=False`` returning entity and event ids as extracted.
+
+    Linking over a store (:mod:`newskit.store._link`) links entities itself, over the rows it
+    clusters, and never needs event ids: linking them on every window it reads would cost more
+    than the clustering.
+    """
     directory = Path(directory)
     names = check_tables(tables)
     wanted = check_columns(columns, names)
@@ -80,7 +90,7 @@ def read_facts(
     if manifest["file_format"] != "csv":
         from ._link import attach_links  # the stories the articles read belong to
 
-        frames = attach_links(directory, manifest, frames, whole_rows=columns is None)
+        frames = attach_links(directory, manifest, frames, whole_rows=link_rows and columns is None)
     for table in schema.TABLES:
         frames.setdefault(table, schema.frame(table))
     return Facts(**frames)
