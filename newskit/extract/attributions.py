@@ -91,6 +91,8 @@ _PARTITIVES = frozenset(
 #: Nouns naming those who act for their owner (`his campaign`, `the Clinton campaign`, `Trump's aides`).
 _OWNED_WORDS = frozenset({"campaign", "team", "camp", "office", "staff", "aide", "aides", "adviser", "advisers",
                           "advisor", "advisors", "lawyer", "lawyers", "attorney", "attorneys"})  # fmt: skip
+#: What a group can be part of (`members of Congress`, `members of the iPhone Developer Program`).
+_BODY_LABELS = ("ORG", "NORP", "GPE", "PRODUCT")
 #: A poll speaks for whoever ran it (`a CBS poll`, `the poll by the Public Policy Institute`).
 _POLL_WORDS = frozenset({"poll", "polls", "polling", "survey", "surveys"})
 _AGENT_LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -721,7 +723,7 @@ class _Resolver:
         for child in head.children:  # `members of Congress`: the organisation named speaks
             if child.dep_ == "prep" and child.lower_ == "of":
                 for whole in child.children:
-                    named = self._entity_at(whole, labels=("ORG",)) if whole.dep_ == "pobj" else None
+                    named = self._entity_at(whole, labels=_BODY_LABELS) if whole.dep_ == "pobj" else None
                     if named:
                         return named
         name, label = entry[0], entry[1] if len(entry) > 1 else "ORG"
