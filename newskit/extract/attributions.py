@@ -859,6 +859,10 @@ class _Resolver:
             for m in reversed(self.mentions[:first]):  # the person mentioned last, further back
                 if m[3] == "PERSON" and m[1] <= pronoun.idx:
                     return m[2]
+        if best is None and form == "they":  # `Police said … They added`: the group that spoke last
+            groups = [(start, eid) for (start, _), (eid, _, _) in self.group_mentions.items() if start < pronoun.idx]
+            if groups and sent_index - _doc.sentence_of(self.doc, max(groups)[0]) <= back:
+                return max(groups)[1]
         return best[1] if best else None
 
     def target(self, found: _Found) -> str | None:

@@ -288,6 +288,15 @@ def test_pronoun_forms_owners_descriptions_polls_and_partitives_resolve(nlp, tex
     assert row["source"] == source
 
 
+def test_they_after_a_group_speaker_is_that_group(nlp):
+    rows = _rows(nlp, "Witnesses said the car was speeding. They added that the driver never braked.")
+    assert (
+        _one(rows, "the driver never braked")["source_entity_id"]
+        == _one(rows, "the car was speeding")["source_entity_id"]
+    )
+    assert _one(rows, "the driver never braked")["source"] == "Witnesses"
+
+
 def test_members_of_a_named_body_are_that_body(nlp):
     text = "Members of the National Farmers Union said the subsidy was too small."
     row = _one(_rows(nlp, text), "the subsidy was too small")
