@@ -863,6 +863,11 @@ class _Resolver:
             groups = [(start, eid) for (start, _), (eid, _, _) in self.group_mentions.items() if start < pronoun.idx]
             if groups and sent_index - _doc.sentence_of(self.doc, max(groups)[0]) <= back:
                 return max(groups)[1]
+            # `asked workers if they planned to attend`: the group noun named last
+            start_token = self.doc.char_span(window_start, window_start + 1, alignment_mode="expand")
+            for token in reversed(self.doc[start_token.start if start_token else 0 : pronoun.i]):
+                if token.tag_ == "NNS" and token.lower_ in self.groups:
+                    return self._group(token)
         return best[1] if best else None
 
     def target(self, found: _Found) -> str | None:

@@ -297,6 +297,11 @@ def test_they_after_a_group_speaker_is_that_group(nlp):
     assert _one(rows, "the driver never braked")["source"] == "Witnesses"
 
 
+def test_they_after_a_group_noun_is_that_group(nlp):
+    rows = _rows(nlp, "The plant laid off 200 workers on Friday. They said the owners had broken a promise.")
+    assert _one(rows, "the owners had broken a promise")["source"] == "Workers"
+
+
 def test_members_of_a_named_body_are_that_body(nlp):
     text = "Members of the National Farmers Union said the subsidy was too small."
     row = _one(_rows(nlp, text), "the subsidy was too small")
