@@ -83,6 +83,20 @@ _PRONOUN_LABELS = {
     "they": ("ORG", "GPE", "NORP", "PERSON"),
     "it": ("ORG", "GPE"),
 }
+#: Possessive and object forms read as the subject pronoun (`his claim that`, `according to them`).
+_PRONOUN_FORMS = {"his": "he", "him": "he", "her": "she", "their": "they", "them": "they", "its": "it"}
+#: Words that take the part of a group named after `of` (`64 percent of voters`, `most of them`).
+_PARTITIVES = frozenset(
+    {"percent", "%", "most", "many", "some", "half", "majority", "minority", "number", "all", "both", "none",
+     "one", "two", "three", "several", "each", "few", "share", "third", "plurality", "rest", "any"}
+)  # fmt: skip
+#: Nouns naming those who act for their owner (`his campaign`, `the Clinton campaign`, `Trump's aides`).
+_OWNED_WORDS = frozenset({"campaign", "team", "camp", "office", "staff", "aide", "aides", "adviser", "advisers",
+                          "advisor", "advisors", "lawyer", "lawyers", "attorney", "attorneys"})  # fmt: skip
+#: What a group can be part of (`members of Congress`, `members of the iPhone Developer Program`).
+_BODY_LABELS = ("ORG", "NORP", "GPE", "PRODUCT")
+#: A poll speaks for whoever ran it (`a CBS poll`, `the poll by the Public Policy Institute`).
+_POLL_WORDS = frozenset({"poll", "polls", "polling", "survey", "surveys"})
 _AGENT_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 #: A quotation shorter than this that no verb claims is a scare quote or a title, not speech.
 ORPHAN_QUOTE_MIN_WORDS = 4
@@ -622,8 +636,14 @@ class _Resolver:
         start, end = found.source
         if head is not None and head.lower_ in _RELATIVE and head.head.dep_ == "relcl":
             antecedent = head.head.head
+            if antecedent.dep_ == "appos" and antecedent.pos_ == "NOUN" and antecedent.head.pos_ == "PROPN":
+                antecedent = antecedent.head  # `The Remembrance Project, a non-profit that advocates …`
             start, end = antecedent.left_edge.idx, antecedent.idx + len(antecedent.text)
             head = antecedent
+        part = _partitive_whole(head) if head is not None else None
+        if part is not None:  # `64 percent of Democratic voters say`: the voters speak
+            head = part
+            start, end = part.left_edge.idx, part.right_edge.idx + len(part.right_edge.text)
         within = self.inside(start, end)
         if head is not None:
             for m in within:  # the mention the source's head word belongs to
@@ -641,7 +661,7 @@ class _Resolver:
             by_role = self._role(head)
             if by_role:
                 return by_role
-            if head.lower_ in _PRONOUN_LABELS:
+            if head.lower_ in _PRONOUN_LABELS or head.lower_ in _PRONOUN_FORMS:
                 return self._antecedent(head)
             if head.pos_ in ("NOUN", "PROPN"):
                 reference = self._reference(head)
@@ -650,7 +670,22 @@ class _Resolver:
                 group = self._group(head)
                 if group:
                     return group
+                if not within:
+                    described = self._described_person(head)
+                    if described:
+                        return described
         return within[0][2] if within else None
+
+    def _described_person(self, head: Token) -> str | None:
+        """`the candidate`, `the businessman`: a definite description of a person stands for the person
+        the article is talking about (as `he` would)."""
+        if head.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in head.children):
+            return None
+        word = head.lower_
+        # `the campaign` with no owner named: the campaign of the candidate the article follows
+        if word not in lexicons.words("person_nouns", lower=True) and word not in _titles() and word != "campaign":
+            return None
+        return self._antecedent(head, form="he")
 
     def _entity_at(self, token: Token, labels=(*_AGENT_LABELS, "LOC", "FAC")) -> str | None:
         for m in self._near(token.idx, token.idx + 1):
@@ -662,25 +697,42 @@ class _Resolver:
         """`police`, `officials`, `witnesses` → a group entity (`Lafayette Police`, ORG);
         `a spokesman for the army` → the army (an entity of the article, else a group)."""
         word = head.lower_
-        if word in _SPOKES_WORDS or head.lemma_.lower() in _SPOKES_WORDS:
+        owned = word in _OWNED_WORDS or word in _POLL_WORDS
+        if word in _SPOKES_WORDS or head.lemma_.lower() in _SPOKES_WORDS or owned:
             if depth:
                 return None
+            preps = ("by", "for", "from") if word in _POLL_WORDS else ("for", "of", "from")  # a poll *of* voters
             owners = [
                 o
                 for c in head.children
-                if c.dep_ == "prep" and c.lower_ in ("for", "of", "from")
+                if c.dep_ == "prep" and c.lower_ in preps
                 for o in c.children
                 if o.dep_ == "pobj"
             ]
             owners += [c for c in head.children if c.dep_ in ("poss", "compound")]
+            if word in _POLL_WORDS:  # `a Washington Post-ABC News poll`, `a poll released by Monmouth University`
+                last = head.right_edge
+                named = self.inside(head.left_edge.idx, last.idx + len(last.text), ("ORG",))
+                if named:
+                    return named[0][2]
             for owner in owners:
-                found = self._entity_at(owner) or self._group(owner, depth + 1)
+                if owner.lower_ in _PRONOUN_FORMS or owner.lower_ in _PRONOUN_LABELS:
+                    found = self._antecedent(owner)  # `his campaign`: the campaign speaks for him
+                else:
+                    found = self._entity_at(owner) or self._group(owner, depth + 1)
                 if found:
                     return found
-            return None
+            if word not in self.groups:
+                return None  # `a spokesman` of no one named; `aides` alone are a group
         entry = self.groups.get(word)
         if entry is None or head.pos_ not in ("NOUN", "PROPN"):
             return None
+        for child in head.children:  # `members of Congress`: the organisation named speaks
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for whole in child.children:
+                    named = self._entity_at(whole, labels=_BODY_LABELS) if whole.dep_ == "pobj" else None
+                    if named:
+                        return named
         name, label = entry[0], entry[1] if len(entry) > 1 else "ORG"
         place = self._place(head)
         if place:
@@ -783,13 +835,15 @@ class _Resolver:
                 return m[2]
         return None
 
-    def _antecedent(self, pronoun: Token) -> str | None:
+    def _antecedent(self, pronoun: Token, *, form: str | None = None) -> str | None:
         """The salient earlier entity a pronoun stands for: subjects first, then the closest sentence,
-        then the first mention of that sentence."""
-        labels = _PRONOUN_LABELS[pronoun.lower_]
+        then the first mention of that sentence. ``he``/``she`` with no person in that window stand
+        for the person mentioned last before them."""
+        form = form or _PRONOUN_FORMS.get(pronoun.lower_, pronoun.lower_)
+        labels = _PRONOUN_LABELS[form]
         sent_index = _doc.sentence_of(self.doc, pronoun.idx)
         # Only mentions within the pronoun windows below can be chosen: look only at those.
-        back = _PERSON_PRONOUN_WINDOW if pronoun.lower_ in ("he", "she") else 2
+        back = _PERSON_PRONOUN_WINDOW if form in ("he", "she") else 2
         window_start = _doc.sentence_starts(self.doc)[max(sent_index - back, 0)]
         first, last = bisect.bisect_left(self._starts, window_start), bisect.bisect_right(self._starts, pronoun.idx)
         best = None
@@ -798,16 +852,29 @@ class _Resolver:
                 continue
             distance = sent_index - _doc.sentence_of(self.doc, m[0])
             # "he"/"she" in news usually continues the person of the last paragraphs; other pronouns stay close.
-            if distance > (_PERSON_PRONOUN_WINDOW if pronoun.lower_ in ("he", "she") else 2):
+            if distance > back:
                 continue
             token = self.doc[m[4]]
             is_subject = token.dep_ in _SUBJECTS or (token.dep_ == "appos" and token.head.dep_ in _SUBJECTS)
-            plural_fit = pronoun.lower_ != "they" or m[3] != "PERSON" or token.tag_ in ("NNS", "NNPS")
+            plural_fit = form != "they" or m[3] != "PERSON" or token.tag_ in ("NNS", "NNPS")
             if not plural_fit:
                 continue
             score = (distance - (1.5 if is_subject else 0), m[0] if distance == 0 else -m[0])
             if best is None or score < best[0]:
                 best = (score, m[2])
+        if best is None and form in ("he", "she"):
+            for m in reversed(self.mentions[:first]):  # the person mentioned last, further back
+                if m[3] == "PERSON" and m[1] <= pronoun.idx:
+                    return m[2]
+        if best is None and form == "they":  # `Police said … They added`: the group that spoke last
+            groups = [(start, eid) for (start, _), (eid, _, _) in self.group_mentions.items() if start < pronoun.idx]
+            if groups and sent_index - _doc.sentence_of(self.doc, max(groups)[0]) <= back:
+                return max(groups)[1]
+            # `asked workers if they planned to attend`: the group noun named last
+            start_token = self.doc.char_span(window_start, window_start + 1, alignment_mode="expand")
+            for token in reversed(self.doc[start_token.start if start_token else 0 : pronoun.i]):
+                if token.tag_ == "NNS" and token.lower_ in self.groups:
+                    return self._group(token)
         return best[1] if best else None
 
     def target(self, found: _Found) -> str | None:
@@ -820,6 +887,24 @@ class _Resolver:
                 if m[3] in labels:
                     return m[2]
         return None
+
+
+def _partitive_whole(head: Token) -> Token | None:
+    """The group a partitive takes part of: `percent` in `64 percent of voters` → `voters`."""
+    if head.lower_ not in _PARTITIVES or any(c.dep_ == "appos" for c in head.children):
+        return None  # `one of the men, Jessie Elkins,`: the apposition names the speaker
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for whole in child.children:
+                if whole.dep_ == "pobj":
+                    return whole
+    return None
+
+
+def _titles() -> frozenset[str]:
+    from .entities import titles
+
+    return titles()
 
 
 def _group_entity_id(label: str, name: str) -> str:

@@ -956,6 +956,7 @@ _KIND_NOUNS = {
     "maker": ("ORG",),
     "organisation": ("ORG",),
     "organization": ("ORG",),
+    "agency": ("ORG",),
     "country": ("GPE",),
     "nation": ("GPE",),
     "state": ("GPE",),

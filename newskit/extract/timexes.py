@@ -413,8 +413,36 @@ def _candidate_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     return sorted(
         span
         for span in taken
-        if not _TITLE_UNIT.search(text[span[0] : span[1]]) and not _not_a_year(doc, text, span[0], span[1])
+        if not _TITLE_UNIT.search(text[span[0] : span[1]])
+        and not _not_a_year(doc, text, span[0], span[1])
+        and not _media_amount(doc, text, span[0], span[1])
     )
+
+
+#: A count of clock units, the only shape :func:`_media_amount` questions.
+_CLOCK_AMOUNT = re.compile(r"(?:[\w.,-]+\s+)?(?:seconds?|minutes?|hours?)", re.IGNORECASE)
+#: Verbs whose object (or passive subject) is an amount of stored content ("holds 150 hours").
+_STORAGE_VERBS = frozenset({"store", "hold"})
+
+
+@functools.cache
+def _media_words() -> frozenset[str]:
+    return read_words("media_nouns")
+
+
+def _media_amount(doc: Doc, text: str, start: int, end: int) -> bool:
+    """Hours that measure recorded media or a device's capacity, not time: ``75 hours of video``,
+    ``ten hours of battery life``, ``150 hours can be stored``."""
+    if not _CLOCK_AMOUNT.fullmatch(text[start:end]):
+        return False
+    of = re.match(r"\s+of\s+((?:[\w-]+\s+){0,2}[\w-]+)", text[end : end + 60])
+    if of and any(word.lower() in _media_words() for word in of[1].split()):
+        return True
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.dep_ in ("dobj", "nsubjpass") and root.head.lemma_.lower() in _STORAGE_VERBS
 
 
 #: A bare year or decade as written, the only shapes :func:`_not_a_year` questions.

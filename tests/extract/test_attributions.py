@@ -258,6 +258,56 @@ def test_groups_and_spokesmen_resolve_to_group_entities(nlp, text, content, sour
     assert (entity["name"], entity["label"]) == (source, label)
 
 
+@pytest.mark.parametrize(
+    ("text", "content", "source"),
+    [
+        # a possessive pronoun is the person it stands for; `his campaign` speaks for him
+        (
+            "Senator Tom Harlan toured the plant on Monday. His claim that wages had doubled was disputed.",
+            "wages had doubled",
+            "Tom Harlan",
+        ),
+        (
+            "Governor Ann Weller opened the bridge. Her campaign said the project had created jobs.",
+            "the project had created jobs",
+            "Ann Weller",
+        ),
+        # a definite description of a person stands for the person the article follows
+        (
+            "Businessman Carl Dorsey announced his bid on Tuesday. The candidate said taxes were too high.",
+            "taxes were too high",
+            "Carl Dorsey",
+        ),
+        # a poll speaks for the pollster named in it; a partitive for the group it takes part of
+        ("A Gallup poll released on Monday found that most voters distrust Congress.", "most voters", "Gallup"),
+        ("Sixty percent of voters said the economy was their top concern.", "the economy was", "Voters"),
+    ],
+)
+def test_pronoun_forms_owners_descriptions_polls_and_partitives_resolve(nlp, text, content, source):
+    row = _one(_rows(nlp, text), content)
+    assert row["source"] == source
+
+
+def test_they_after_a_group_speaker_is_that_group(nlp):
+    rows = _rows(nlp, "Witnesses said the car was speeding. They added that the driver never braked.")
+    assert (
+        _one(rows, "the driver never braked")["source_entity_id"]
+        == _one(rows, "the car was speeding")["source_entity_id"]
+    )
+    assert _one(rows, "the driver never braked")["source"] == "Witnesses"
+
+
+def test_they_after_a_group_noun_is_that_group(nlp):
+    rows = _rows(nlp, "The plant laid off 200 workers on Friday. They said the owners had broken a promise.")
+    assert _one(rows, "the owners had broken a promise")["source"] == "Workers"
+
+
+def test_members_of_a_named_body_are_that_body(nlp):
+    text = "Members of the National Farmers Union said the subsidy was too small."
+    row = _one(_rows(nlp, text), "the subsidy was too small")
+    assert row["source"] == "National Farmers Union"
+
+
 def test_a_named_spokesman_still_resolves_to_the_person(nlp):
     facts = _facts(nlp, "Army spokesman John Reed spoke on Monday. The spokesman said the troops had withdrawn.")
     assert facts.attributions.set_index("content").loc["the troops had withdrawn", "source"] == "John Reed"

@@ -188,6 +188,17 @@ def test_programme_titles_are_not_time_expressions(nlp):
     assert "This Week" not in table["text"].tolist()
 
 
+def test_hours_of_stored_media_are_not_durations(nlp):
+    text = (
+        "The new player holds 40 hours of video. On the larger model, 90 hours can be stored. "
+        "The talks lasted 12 hours."
+    )
+    surfaces = timexes(nlp, text, "2005-10-13")["text"].tolist()
+    assert "40 hours" not in surfaces
+    assert "90 hours" not in surfaces
+    assert "12 hours" in surfaces  # the time an event took stays a duration
+
+
 def test_the_next_morning_follows_the_day_last_named(nlp):
     table = timexes(nlp, "He was hounded on Tuesday. He appeared in court the next morning.", "2000-02-24")
     assert table.loc[table["text"] == "the next morning", "value"].tolist() == ["2000-02-23"]
