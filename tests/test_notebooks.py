@@ -484,7 +484,8 @@ _AXES_XFAIL = (
 )
 def test_date_axes_lie_on_the_publication_span(size, request):
     out = request.getfixturevalue(f"{size}_report")
-    _assert_axes_on_publication_span(out, read_facts(_manifest(out)["store"]))
+    facts = request.getfixturevalue("corpus_facts") if size == "corpus" else read_facts(_manifest(out)["store"])
+    _assert_axes_on_publication_span(out, facts)
 
 
 @pytest.mark.slow
