@@ -589,3 +589,40 @@ def test_article_card_with_unknown_tone_label_does_not_crash():
 
     card = article_card({"title": "Floods", "tone": 0.3, "tone_label": pd.NA})
     assert "+0.30 (—)" in card
+
+
+def test_casualty_totals_add_one_reconciled_figure_per_story():
+    def figure(story, measure, group, value, low=None, high=None):
+        return {"story_id": story, "figure_id": f"{story}-{measure}-{group}", "measure": measure, "group": group,
+                "value": value, "low": low if low is not None else value, "high": high if high is not None else value}  # fmt: skip
+
+    figures = [
+        figure("S1", "killed", None, 12.0, 12.0, 15.0),  # three outlets said 12, 13, 15: counted once, as 12
+        figure("S1", "killed", "police officer", 2.0),  # part of the 12, not added
+        figure("S1", "injured", None, 30.0),
+        figure("S2", "killed", "attacker", 3.0),  # no story-wide figure: the largest group's, never 3 + 1
+        figure("S2", "killed", "police officer", 1.0),
+        figure("S2", "count", "people", 45_000_000.0),  # not a casualty
+        figure("S3", "displaced", None, 2000.0),
+    ]
+    facts = nk.Facts.from_frames({"figures": frame("figures", figures)})
+    totals = report.casualty_totals(facts)
+    assert totals["totals"] == {"killed": 15.0, "injured": 30.0, "displaced": 2000.0}
+    assert totals["stories"] == {
+        "S1": {"killed": 12.0, "injured": 30.0},
+        "S2": {"killed": 3.0},
+        "S3": {"displaced": 2000.0},
+    }
+    assert totals["n_stories"] == 3
+    assert report.casualty_totals(nk.Facts.empty()) == {"totals": {}, "stories": {}, "n_stories": 0}
+
+
+def test_figure_info_takes_extra_facts_without_letting_them_replace_its_own():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    fig.add_subplot().barh(["Dravik attack", "Ostrel clash"], [12, 0])
+    info = report.figure_info(fig, "casualties", extra={"casualty_totals": {"killed": 12.0}, "title": "not this"})
+    assert info["casualty_totals"] == {"killed": 12.0}
+    assert info["title"] == "" and info["n_drawn"] == 2
+    assert info["axes"][0]["n_yticklabels"] == 2  # the two story labels

@@ -48,7 +48,7 @@ from .display import (
 )
 from .export import CSP, extract_figures, render_html, write_index
 from .params import MANIFEST, NOTEBOOK_PARAMETERS, date_bound, is_store, validate_parameters
-from .queries import evidence, load_facts, resolve_entities, select_article, subset
+from .queries import casualty_totals, evidence, load_facts, resolve_entities, select_article, subset
 from .runner import (
     ERROR_MODES,
     KERNEL,
@@ -74,6 +74,7 @@ __all__ = [
     "REPORT_MARKER",
     "article_card",
     "available_notebooks",
+    "casualty_totals",
     "date_bound",
     "default_store",
     "escape",

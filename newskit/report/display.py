@@ -186,8 +186,13 @@ def _limits(axis, limits) -> list:
         return [lo, hi]
 
 
+def _tick_labels(axis) -> int:
+    """How many tick labels ``axis`` writes (non-empty, visible, within its limits): lanes, bars, dates."""
+    return sum(1 for label in axis.get_ticklabels() if label.get_visible() and label.get_text().strip())
+
+
 def _axes_ranges(fig) -> list[dict]:
-    """Per visible axes (colour bars excluded): title, labels, scales and x/y limits (dates as ISO)."""
+    """Per visible axes (colour bars excluded): title, labels, scales, x/y limits (dates as ISO), tick labels."""
     ranges = []
     for ax in fig.axes:
         if not ax.get_visible() or not ax.axison or ax.get_label() == "<colorbar>":
@@ -201,6 +206,8 @@ def _axes_ranges(fig) -> list[dict]:
                 "yscale": ax.get_yscale(),
                 "x": _limits(ax.xaxis, ax.get_xlim()),
                 "y": _limits(ax.yaxis, ax.get_ylim()),
+                "n_xticklabels": _tick_labels(ax.xaxis),
+                "n_yticklabels": _tick_labels(ax.yaxis),
             }
         )
     return ranges
@@ -233,17 +240,25 @@ def _read_figure(fig) -> dict:
     return {"title": title, "kind": kind, "n_drawn": n_drawn, "n_hidden": None, "series": series}
 
 
-def figure_info(fig, name: str | None = None) -> dict:
+def figure_info(fig, name: str | None = None, *, extra: Mapping | None = None) -> dict:
     """What a figure shows, as JSON data: ``fig.newskit_info`` (set by :mod:`newskit.plots`) plus axis ranges.
 
     A figure without ``newskit_info`` is described from its axes (title, kind guessed
     from what is drawn, number of bars/points/lines, bar heights per series,
     ``n_hidden`` None: unknown).
 
+    Args:
+        fig: The matplotlib figure.
+        name: The figure's name in the report.
+        extra: More facts about the figure for the manifest (e.g. the casualty totals of
+            :func:`newskit.report.casualty_totals` beside the casualties chart); they
+            never replace a key the figure itself sets.
+
     Returns:
         ``{"name", "title", "kind", "n_drawn", "n_hidden", "series", "axes": [{"x": [lo, hi],
-        "y": [lo, hi], ...}], "marks"}``; date axes give ISO strings; ``marks`` counts what the
-        first axes draws (:func:`newskit.plots.figure_summary`).
+        "y": [lo, hi], "n_xticklabels", "n_yticklabels", ...}], "marks", **extra}``; date axes
+        give ISO strings; ``n_*ticklabels`` count the tick labels written (lanes, bars, dates);
+        ``marks`` counts what the first axes draws (:func:`newskit.plots.figure_summary`).
     """
     from ..plots import figure_summary
 
@@ -251,19 +266,19 @@ def figure_info(fig, name: str | None = None) -> dict:
     info = dict(info) if isinstance(info, Mapping) else _read_figure(fig)
     info.setdefault("series", {})
     marks = {k: v for k, v in figure_summary(fig).items() if k != "newskit"} if fig.axes else {}
-    result = {"name": name, **info, "axes": _axes_ranges(fig), "marks": marks}
+    result = {**dict(extra or {}), "name": name, **info, "axes": _axes_ranges(fig), "marks": marks}
     return jsonable(result)
 
 
-def show_figure(fig, name: str) -> None:
+def show_figure(fig, name: str, *, extra: Mapping | None = None) -> None:
     """Display a figure as a PNG tagged ``name``, with :func:`figure_info` as display metadata ``"newskit"``.
 
     ``newskit report`` saves it as ``figures/<notebook>-<name>.png`` and copies the
-    metadata into ``report.json``, so an executed notebook can be checked by what its
-    charts show rather than by pixels.
+    metadata (with ``extra``, see :func:`figure_info`) into ``report.json``, so an
+    executed notebook can be checked by what its charts show rather than by pixels.
     """
     png = figure_png(fig)
-    info = figure_info(fig, name)
+    info = figure_info(fig, name, extra=extra)
     data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"<figure {name}: {info.get('title')}>"}
     _display(data, raw=True, metadata={"newskit": info, "image/png": {"newskit_figure": name}})
 

@@ -3,7 +3,8 @@
 :func:`load_facts` reads a facts store (or extracts a folder of articles);
 :func:`subset` and :func:`select_article` narrow the facts to some articles;
 :func:`resolve_entities` maps the names a user typed to canonical entity names;
-:func:`evidence` cuts the sentence behind each fact from the article text.
+:func:`evidence` cuts the sentence behind each fact from the article text;
+:func:`casualty_totals` adds up the reconciled toll of every story.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..errors import ParameterError
 from ..facts import Facts
 from .params import is_store, validate_parameters
 
-__all__ = ["evidence", "load_facts", "resolve_entities", "select_article", "subset"]
+__all__ = ["casualty_totals", "evidence", "load_facts", "resolve_entities", "select_article", "subset"]
 
 
 def load_facts(input, *, progress: bool = False) -> Facts:
@@ -187,3 +188,40 @@ def evidence(facts: Facts, rows: str | pd.DataFrame, *, context: int = 240) -> p
         )
     df["evidence"] = pd.array(out, dtype="string")
     return df
+
+
+def casualty_totals(facts: Facts) -> dict:
+    """The casualty totals a report states: per outcome, the reconciled figures of the stories added up.
+
+    Each story contributes its one reconciled figure per outcome (the rows
+    :func:`newskit.plots.story_casualties` draws: the figure for everyone in the story,
+    else its largest group's), never a sum over mentions or outlets; the totals add
+    those figures over every story with a toll, drawn or not. ``compare.ipynb`` prints
+    them and puts them into ``report.json`` beside the casualties chart, so a test or
+    a scheduler can check that the totals are the per-story figures added up.
+
+    Returns:
+        ``{"totals": {outcome: total}, "stories": {story_id: {outcome: value}},
+        "n_stories": int}``; outcomes in the order of :data:`newskit.plots.TOLL_MEASURES`
+        then :data:`newskit.plots.OTHER_MEASURES`, only those some story reports.
+
+    Examples:
+        >>> import newskit as nk
+        >>> facts = nk.extract_text("Three people were killed and five injured in Dravik on Monday.",
+        ...                         published="2024-03-11")
+        >>> casualty_totals(facts)["totals"]
+        {'killed': 3.0, 'injured': 5.0}
+    """
+    from ..plots import OTHER_MEASURES, TOLL_MEASURES, story_tolls
+
+    tolls = story_tolls(facts) if not facts.figures.empty else pd.DataFrame(columns=["story_id", "measure", "value"])
+    stories: dict[str, dict[str, float]] = {}
+    totals: dict[str, float] = {}
+    for measure in (*TOLL_MEASURES, *OTHER_MEASURES):
+        rows = tolls[tolls["measure"] == measure]
+        if rows.empty:
+            continue
+        totals[measure] = float(rows["value"].astype(float).sum())
+        for story_id, value in zip(rows["story_id"].astype(str), rows["value"].astype(float), strict=True):
+            stories.setdefault(story_id, {})[measure] = value
+    return {"totals": totals, "stories": stories, "n_stories": len(stories)}
