@@ -248,6 +248,11 @@ def _extract(inputs: list[Path], store: Path, *, errors: str) -> dict:
     return {"skipped": list(result.skipped) + failed, "extracted": result.articles_extracted}
 
 
+#: Seconds papermill waits for a notebook's kernel to start (its default, 60, is not enough for
+#: four kernels starting side by side on a busy 2-core machine: "Kernel didn't respond in 60 seconds").
+KERNEL_START_SECONDS = 300
+
+
 def _execute(run: _Run) -> None:
     """Run one notebook with papermill in a child process of this interpreter; record the failing cell.
 
@@ -260,6 +265,7 @@ def _execute(run: _Run) -> None:
     command = [
         sys.executable, "-m", "papermill", str(run.source), str(notebook), "-y", json.dumps(run.parameters),
         "-k", KERNEL, "--cwd", str(run.work), "--no-progress-bar", "--no-log-output",
+        "--start-timeout", str(KERNEL_START_SECONDS),
     ]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     run.seconds = time.perf_counter() - t0
