@@ -662,8 +662,10 @@ def _before(timex: dict | None, published: dt.date | None) -> bool:
 
 
 def _news_day(timexes: list[dict], published: dt.date | None) -> dt.date | None:
-    """The day the article reports on: the day its time expressions name most often (the earliest
-    named first on a tie), among the days of the week up to publication; None if they name none.
+    """The day the article reports on: the day its time expressions name most often, among the
+    days of the week up to publication; None if they name none, or name three or more days
+    equally often. Of two days named equally often, the one before publication wins (a print
+    story names its own day for what is still to come, "will recommend today"), else the first.
 
     A print story published the morning after ("said yesterday", "rose Friday") reports on the
     day before; a wire story on its publication day ("said Wednesday" of a Wednesday story).
@@ -682,6 +684,8 @@ def _news_day(timexes: list[dict], published: dt.date | None) -> dt.date | None:
     counts = collections.Counter(days)
     best = max(counts.values())
     tied = [d for d in days if counts[d] == best]
+    if len(set(tied)) > 2:
+        return None  # "Friday ... Saturday ... Sunday", each once: no one day the story reports on
     # a print story names the day it appears on for what is still to come ("will recommend today"):
     # on a tie the earlier day it reports on wins; else the day named first (the lead's)
     return next((d for d in tied if d != published), tied[0])

@@ -294,3 +294,14 @@ def test_a_date_under_an_adjective_dates_that_state_not_the_verb(nlp):
     declared = by_trigger(events(nlp, text, "1989-10-27"), "declared")
     assert declared["dated_by"] != "timex"
     assert declared["date_end"] <= pd.Timestamp("1989-10-27")
+
+
+def test_a_story_naming_three_days_equally_often_reports_on_none_of_them(nlp):
+    # published Monday 1998-10-26: Friday, Saturday and Sunday are each named once
+    text = (
+        "The doctor was shot on Friday. His colleagues met on Saturday. Mourners gathered on Sunday.\n\n"
+        "Investigators said the gunman fled on foot."
+    )
+    said = by_trigger(events(nlp, text, "1998-10-26"), "said")
+    assert said["dated_by"] != "narrative"
+    assert pd.isna(said["date_start"]) and said["date_end"] == pd.Timestamp("1998-10-26")
