@@ -18,7 +18,10 @@ Dating what happened, not when it was said, in order:
 1. A DATE/TIME expression attached to the trigger in the dependency tree (the nearest
    trigger above the expression's head owns it; a noun's expression also dates its verb;
    a relative clause on the expression, "last October, when he was shot", happened then;
-   an aspectual verb takes its complement's: "began trading in July"; an expression right
+   a verb takes its complement's: "began trading in July", "invited them to join in July
+   1997", but not a verb of expectation or schedule: "is expected to close around year
+   end" is expected now; an expression under an adjective dates that state, not the verb:
+   "declared a dividend, payable Dec. 7"; an expression right
    before an event noun dates that noun, "the Dec. 21, 1988, bombing", "Thursday's
    ruling"). Else the expression of the trigger above it in its clause, never climbing
    from a reporting or cognitive verb's complement to that verb: in "X said on Tuesday
@@ -36,13 +39,19 @@ Dating what happened, not when it was said, in order:
    a narrative on the publication day adds nothing to the past tense.
 4. The day the article reports on: when its time expressions name one day before
    publication most often (within the week before it: a print story on yesterday's
-   news), its undated past events and statements are dated that day
+   news; on a tie with the publication day, the earlier day, as "will recommend today"
+   looks ahead), its undated past events and statements are dated that day
    (``dated_by="narrative"``, precision day); a past perfect ("had ambushed", "had
    said") happened before the time told, not on it, and only ends before publication.
 5. Tense: statements and present-tense events are dated on the publication day
-   (``dated_by="publication"``, precision day); past (and present perfect) events end on
-   or before publication, future ones (``will``, a modal, an infinitive) start at it and
-   are open-ended: ``precision="bound"``, ``dated_by="tense"``.
+   (``dated_by="publication"``, precision day), except a past statement in a story told
+   in the simple past that names no day near publication and has no dated dateline
+   ("Intel said ..." under a lead such as "Bethlehem Steel posted a 54% drop in
+   profit"): it ends before publication, as past events do. Past (and present perfect,
+   and modal perfect: "may have been buried") events end on or before publication,
+   future ones (``will``, a modal, an infinitive, a present tense under "if", "unless",
+   "once", "until": "if a suspect is caught") start at it and are open-ended:
+   ``precision="bound"``, ``dated_by="tense"``.
 6. A definite event noun left undated ("the slaying", "its acquisition") names the same
    event as an earlier mention of its event class (``event_classes.tsv``) dated in the
    article, and takes its date (``dated_by="story"``: the same event elsewhere in its
@@ -137,6 +146,9 @@ def extract_events(doc: Doc) -> list[dict]:
     index = _MentionIndex(doc)
 
     news_day = _news_day([t for t in timexes if not _dateline(text, t)], published)
+    # a story under a dated dateline ("January 18 , 2005" alone on its line) is told as of that day;
+    # one told in the simple past that names no day tells of days before publication
+    past_story = news_day is None and not any(_dateline(text, t) for t in timexes) and _told_in_past(doc)
     rows: list[dict] = []
     timex_at = 0
     context = None  # the last dated time of the paragraph, for sentences that give none
@@ -163,6 +175,7 @@ def extract_events(doc: Doc) -> list[dict]:
                 casualty_spans,
                 context,
                 news_day,
+                past_story,
             )
         )
         days = [
@@ -219,7 +232,18 @@ def _definite_noun(doc: Doc, row: dict) -> bool:
 
 
 def _sentence_events(
-    doc, text, sent, sentence_timexes, published, index, sources, cue_starts, casualty_spans, context, news_day=None
+    doc,
+    text,
+    sent,
+    sentence_timexes,
+    published,
+    index,
+    sources,
+    cue_starts,
+    casualty_spans,
+    context,
+    news_day=None,
+    past_story=False,
 ):
     """The event mentions of one sentence, dated."""
     predicates: list[Token] = []
@@ -257,7 +281,7 @@ def _sentence_events(
             # "Police said Monday ... . They also arrested ...": the narrative is still on Monday (a
             # narrative on the publication day itself adds nothing to the past tense: not carried)
             timex = context
-        dating = _date_event(trigger, kind, timex, published, news_day)
+        dating = _date_event(trigger, kind, timex, published, news_day, past_story=past_story)
         if trigger.i in owned:
             clause = owned[trigger.i]
         elif is_verb:
@@ -492,11 +516,17 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
                     owners.setdefault(child.i, timex)
         current = span.root
         owner = None
+        state = False
         while current.head.i != current.i:
             current = current.head
             if current.i in trigger_ids and not (span.start <= current.i < span.end):
                 owner = current
                 break
+            if current.pos_ == "ADJ" and not (span.start <= current.i < span.end):
+                state = True  # "a dividend payable Dec. 7", "effective Jan. 1": the time of that state
+                break
+        if state:
+            continue
         if owner is None:
             root = span.root.sent.root
             if root.i in trigger_ids and root.i not in owners:
@@ -516,12 +546,21 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
     for i, timex in list(owners.items()):
         # "began trading in July", "sought ..., saying on Friday": the verb the non-finite clause completes
         token = doc[i]
-        while token.dep_ in ("xcomp",) or (token.dep_ == "advcl" and token.tag_ == "VBG"):
+        # a verb happens with its complement ("began trading in July", "invited them to join in July
+        # 1997"), but an expectation or a schedule does not ("is expected to close around year end")
+        while (token.dep_ == "xcomp" and token.head.lemma_.lower() not in _PROSPECTIVE_VERBS) or (
+            token.dep_ == "advcl" and token.tag_ == "VBG"
+        ):
             token = token.head
             if token.i not in trigger_ids or token.i in owners:
                 break
             owners[token.i] = timex
     return owners
+
+
+#: Verbs of expectation and schedule: the time of their complement is not theirs ("is scheduled to close
+#: Monday": scheduled before Monday).
+_PROSPECTIVE_VERBS = frozenset(["expect", "schedule", "set", "suppose", "intend", "hope", "require", "slate", "due"])
 
 
 def _premodified_noun(doc: Doc, timex: dict) -> Token | None:
@@ -623,8 +662,10 @@ def _before(timex: dict | None, published: dt.date | None) -> bool:
 
 
 def _news_day(timexes: list[dict], published: dt.date | None) -> dt.date | None:
-    """The day the article reports on: the day its time expressions name most often (the earliest
-    named first on a tie), among the days of the week up to publication; None if they name none.
+    """The day the article reports on: the day its time expressions name most often, among the
+    days of the week up to publication; None if they name none, or name three or more days
+    equally often. Of two days named equally often, the one before publication wins (a print
+    story names its own day for what is still to come, "will recommend today"), else the first.
 
     A print story published the morning after ("said yesterday", "rose Friday") reports on the
     day before; a wire story on its publication day ("said Wednesday" of a Wednesday story).
@@ -642,11 +683,22 @@ def _news_day(timexes: list[dict], published: dt.date | None) -> dt.date | None:
         return None
     counts = collections.Counter(days)
     best = max(counts.values())
-    return next(d for d in days if counts[d] == best)
+    tied = [d for d in days if counts[d] == best]
+    if len(set(tied)) > 2:
+        return None  # "Friday ... Saturday ... Sunday", each once: no one day the story reports on
+    # a print story names the day it appears on for what is still to come ("will recommend today"):
+    # on a tie the earlier day it reports on wins; else the day named first (the lead's)
+    return next((d for d in tied if d != published), tied[0])
 
 
 def _date_event(
-    trigger: Token, kind: str, timex: dict | None, published: dt.date | None, news_day: dt.date | None = None
+    trigger: Token,
+    kind: str,
+    timex: dict | None,
+    published: dt.date | None,
+    news_day: dt.date | None = None,
+    *,
+    past_story: bool = False,
 ) -> dict:
     """date_start, date_end, precision and dated_by of one event mention.
 
@@ -670,6 +722,9 @@ def _date_event(
     if news_day is not None and news_day < published and tense == "past":
         # "Ratners said it reached an agreement" in a story on yesterday's news: yesterday's
         return {"date_start": news_day, "date_end": news_day, "precision": "day", "dated_by": "narrative"}
+    if tense == "past" and kind == "statement" and past_story and trigger.pos_ in ("VERB", "AUX"):
+        # "Intel said the flaws ...", in a story told in the past that names no day: before publication
+        return {"date_start": None, "date_end": published, "precision": "bound", "dated_by": "tense"}
     if tense == "present" or (tense == "past" and kind == "statement" and trigger.pos_ in ("VERB", "AUX")):
         # a statement is dated when reported (EXPECTED.md); "has signed" counts as past (see _tense)
         return {"date_start": published, "date_end": published, "precision": "day", "dated_by": "publication"}
@@ -709,17 +764,79 @@ def _tense(token: Token, depth: int = 0) -> str:
         return "past" if verb is None or depth > 4 else _tense(verb, depth + 1)
     aux = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
     lowered = {a.lower_ for a in aux}
+    if token.tag_ == "VBN" and "have" in lowered and lowered & _FUTURE_MODALS:
+        return "past"  # "may have been buried", "would have chosen": a modal perfect looks back
+    if "could" in lowered and any(c.dep_ == "neg" for c in token.children):
+        return "past"  # "could not be reached for comment": an inability, the past of "cannot"
     if lowered & _FUTURE_MODALS or any(a.tag_ == "TO" for a in aux) or lowered & {"going", "about"}:
         return "future"  # "will sign", "agreed to buy", "is expected to rise": not yet
+    if (
+        token.lemma_ == "lead"
+        and token.head.lemma_.lower() in ("information", "tip")
+        and token.tag_ in ("VBG", "VBZ", "VBP")
+    ):
+        return "future"  # "a reward for information leading to the arrest": the arrest is still to come
     if any(a.tag_ == "VBD" for a in aux) or (token.tag_ == "VBD" and not aux):
         return "past"
     if any(a.tag_ in ("VBZ", "VBP") and a.lemma_ == "have" for a in aux) and token.tag_ == "VBN":
         return "past"  # "has signed": done before writing (TimeBank and MEANTIME date it before the DCT)
     if any(a.tag_ in ("VBZ", "VBP", "MD") for a in aux) or token.tag_ in ("VBZ", "VBP"):
-        return "present"
+        # "if a suspect is caught", "once he comes", "until the court rules": a present tense that
+        # a condition or a time still to come governs tells of what has not happened yet
+        return "future" if _prospective_clause(token) else "present"
     if token.tag_ in ("VBG", "VBN", "VB") and token.head.i != token.i and depth < 4:
         return _tense(token.head, depth + 1)  # "killed in the attack", "saying": the tense of the clause above
     return "past"
+
+
+#: Subordinators after which a present tense speaks of a condition or a time still to come.
+_PROSPECTIVE_MARKS = frozenset(["if", "unless", "once", "until", "till", "before", "whether"])
+
+
+def _prospective_clause(verb: Token) -> bool:
+    """ "if the relatives balk", "once Gonzalez comes": an adverbial clause of condition or future time."""
+    clause = verb
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head  # "if a suspect is caught and charged": the conjunct shares the condition
+    if clause.dep_ != "advcl":
+        return False
+    return any(c.dep_ == "mark" and c.lower_ in _PROSPECTIVE_MARKS for c in clause.children)
+
+
+def _simple_past(verb: Token) -> bool:
+    """ "said", "was told": a simple past, not a present perfect ("has said")."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lemma_ == "have" for a in aux):
+        return False
+    return verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux)
+
+
+#: Sentence-final characters: a line ending in none of them is a headline, a dateline or a byline.
+_LINE_ENDS = (".", "!", "?", '"', "'", "”", "’")
+
+
+def _told_in_past(doc: Doc) -> bool:
+    """Whether the article's lead (its first paragraph line that ends a sentence) is told in the
+    simple past ("Intel said ...", "The FBI put ... on its list"), not in the present or the
+    present perfect ("The recent turmoil has caught the attention of the Kremlin")."""
+    text = doc.text
+    offset = 0
+    for line in text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if len(line.split()) < 8 or not line.rstrip().endswith(_LINE_ENDS):
+            continue
+        span = doc.char_span(start, start + len(line), alignment_mode="contract")
+        if span is None:
+            return False
+        first_sentence = [t for t in span if t.sent.start == span[0].sent.start]
+        verbs = [t for t in first_sentence if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
+        if not verbs:
+            return False
+        main = min(verbs, key=lambda t: len(list(t.ancestors)))
+        return _simple_past(main)
+    return False
 
 
 def _past_perfect(verb: Token) -> bool:

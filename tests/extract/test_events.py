@@ -228,3 +228,80 @@ def test_a_definite_event_noun_takes_the_date_of_the_same_event_earlier_in_the_a
     assert slaying["dated_by"] == "story"
     planned = by_trigger(table, "planned")  # not the same event: bounded by its tense
     assert pd.isna(planned["date_start"]) and planned["dated_by"] == "tense"
+
+
+# --------------------------------------------------------------------------- statements, conditions, expectations
+
+
+def test_a_statement_in_a_story_told_in_the_past_that_names_no_day_ends_before_publication(nlp):
+    lead = "Acme Corp. posted a sharp drop in its quarterly profit on weak printer sales."
+    said = by_trigger(events(nlp, f"{lead}\n\nThe company said demand in Europe was weak.", "1989-10-31"), "said")
+    assert pd.isna(said["date_start"]) and said["date_end"] == pd.Timestamp("1989-10-31")
+    assert (said["precision"], said["dated_by"]) == ("bound", "tense")
+
+
+def test_a_statement_stays_on_the_publication_day_under_a_present_lead_or_a_dated_dateline(nlp):
+    body = "\n\nThe company said demand in Europe was weak."
+    perfect = "Acme Corp. has posted a sharp drop in its quarterly profit on weak printer sales."
+    dateline = "Acme profit falls\nOctober 31, 1989\n" + perfect.replace("has posted", "posted")
+    for text in (perfect + body, dateline + body):
+        said = by_trigger(events(nlp, text, "1989-10-31"), "said")
+        assert said["date_start"] == said["date_end"] == pd.Timestamp("1989-10-31"), text
+        assert said["dated_by"] == "publication", text
+
+
+def test_on_a_tie_the_story_reports_on_the_day_before_the_one_it_appears_on(nlp):
+    # published Tuesday 1989-10-31: "yesterday" and "today" are each named once
+    text = (
+        "The board of Acme Corp. will meet today to discuss its dividend.\n\n"
+        "Its shares fell sharply yesterday after the profit report.\n\n"
+        "Analysts said the drop was deserved."
+    )
+    said = by_trigger(events(nlp, text, "1989-10-31"), "said")
+    assert said["date_start"] == said["date_end"] == pd.Timestamp("1989-10-30")
+    assert said["dated_by"] == "narrative"
+
+
+def test_a_present_tense_under_if_or_unless_has_not_happened_yet(nlp):
+    table = events(nlp, "If a suspect is caught, he will face trial in Buffalo.", "1999-04-19")
+    caught = by_trigger(table, "caught")
+    assert caught["date_start"] == pd.Timestamp("1999-04-19") and pd.isna(caught["date_end"])
+    assert (caught["precision"], caught["dated_by"]) == ("bound", "tense")
+
+
+def test_the_arrest_that_a_reward_asks_information_for_is_still_to_come(nlp):
+    text = "The FBI is offering a reward for information leading to the arrest of the gunman."
+    arrest = by_trigger(events(nlp, text, "1999-06-07"), "arrest")
+    assert arrest["date_start"] == pd.Timestamp("1999-06-07") and pd.isna(arrest["date_end"])
+
+
+def test_a_modal_perfect_looks_back(nlp):
+    buried = by_trigger(events(nlp, "The rifle may have been buried behind the house.", "1999-05-06"), "buried")
+    assert pd.isna(buried["date_start"]) and buried["date_end"] == pd.Timestamp("1999-05-06")
+    assert buried["dated_by"] == "tense"
+
+
+def test_an_expectation_is_not_dated_by_the_time_of_what_it_expects(nlp):
+    table = events(nlp, "The sale is expected to close in December.", "1989-10-30")
+    close, expected = by_trigger(table, "close"), by_trigger(table, "expected")
+    assert (close["date_start"], close["date_end"]) == (pd.Timestamp("1989-12-01"), pd.Timestamp("1989-12-31"))
+    assert expected["date_start"] == expected["date_end"] == pd.Timestamp("1989-10-30")
+    assert expected["dated_by"] == "publication"
+
+
+def test_a_date_under_an_adjective_dates_that_state_not_the_verb(nlp):
+    text = "The directors declared a dividend of ten cents a share, payable Dec. 7."
+    declared = by_trigger(events(nlp, text, "1989-10-27"), "declared")
+    assert declared["dated_by"] != "timex"
+    assert declared["date_end"] <= pd.Timestamp("1989-10-27")
+
+
+def test_a_story_naming_three_days_equally_often_reports_on_none_of_them(nlp):
+    # published Monday 1998-10-26: Friday, Saturday and Sunday are each named once
+    text = (
+        "The doctor was shot on Friday. His colleagues met on Saturday. Mourners gathered on Sunday.\n\n"
+        "Investigators said the gunman fled on foot."
+    )
+    said = by_trigger(events(nlp, text, "1998-10-26"), "said")
+    assert said["dated_by"] != "narrative"
+    assert pd.isna(said["date_start"]) and said["date_end"] == pd.Timestamp("1998-10-26")
