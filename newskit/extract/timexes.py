@@ -139,11 +139,13 @@ def extract_timexes(doc: Doc) -> list[dict]:
         ) or re.search(r"\bas soon as\b[^.,;:]{0,30}$", text[max(0, start - 45) : start], re.I):
             tense = FUTURE
         elif (
-            re.search(r"\b(?:until|till)\s+$", before_words, re.I)
+            re.search(r"\b(?:until|till|effective)\s+$", before_words, re.I)
             and span is not None
             and not re.search(r"\bhad\b", span.sent.text, re.I)
         ):
-            tense = FUTURE  # "until 9 a.m. Tuesday" is a deadline ahead, unless told in the past perfect
+            # "until 9 a.m. Tuesday" is a deadline ahead, "effective Feb. 1" a change to come, unless told in the
+            # past perfect
+            tense = FUTURE
         # in an earnings report "a year earlier" means the same quarter a year before (TimeBank's reading)
         quarter_context = "quarter" in text[max(0, start - 400) : end].lower()
         sentence = sentence_of(doc, start)

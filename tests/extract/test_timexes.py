@@ -213,6 +213,11 @@ def test_a_day_set_by_a_verb_in_the_simple_present_is_ahead(nlp):
     assert one(nlp, "The two leaders met Monday in Geneva.", "2024-03-06", "Monday")["value"] == "2024-03-04"
 
 
+def test_a_change_effective_on_a_day_is_ahead(nlp):
+    text = "The bank created a new office of the chairman, effective Feb. 1."
+    assert one(nlp, text, "2023-10-26", "Feb. 1")["value"] == "2024-02-01"
+
+
 def test_a_participle_clause_takes_the_tense_of_the_clause_it_hangs_from(nlp):
     text = "The airline said new flights would leave on Mondays, with the third departing each Thursday from August 6."
     assert one(nlp, text, "2024-03-06", "August 6")["value"] == "2024-08-06"
