@@ -81,7 +81,7 @@ _WORD_TIMEX = re.compile(
     r"(?:the )?(?:past|last|next|coming|previous) (?:(?:few|several|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|\d+) )?(?:seconds|minutes|hours|days|weeks|months|quarters|years|decades?|centur(?:y|ies))|"
     r"(?:(?:at least|more than|less than|nearly|almost|about|over|up to|within) )?(?:a|an|one|two|three|four|five|six|"
-    r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a few|several|\d+) (?:more |additional )?"
+    r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a few|several|(?<![\d/])\d+(?: \d/\d)?) (?:more |additional )?"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|decades?)\b(?!-|\s+old\b)|"
     r"the (?:full|entire|whole) (?:fiscal )?year|"
     r"the past|\d{1,2}/\d{1,2}/(?:\d\d){1,2}|(?<=\d )(?:a|per) (?:day|week|month|year)|"
@@ -732,7 +732,11 @@ def _governor(span: Span) -> Token:
 def _verb_tense(verb: Token, depth: int = 0) -> str | None:
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     aux_lower = {a.lower_ for a in aux}
-    if aux_lower & _FUTURE_AUX or ({"going"} & aux_lower and any(c.lower_ == "to" for c in verb.children)):
+    if (
+        (aux_lower & {"can", "ca", "may", "might", "must", "should"} and not aux_lower & {"have", "'ve"})
+        or aux_lower & _FUTURE_AUX
+        or ({"going"} & aux_lower and any(c.lower_ == "to" for c in verb.children))
+    ):
         return FUTURE
     if (
         verb.lemma_ in ("expect", "schedule", "due", "slate", "set", "plan")

@@ -218,6 +218,20 @@ def test_a_change_effective_on_a_day_is_ahead(nlp):
     assert one(nlp, text, "2023-10-26", "Feb. 1")["value"] == "2024-02-01"
 
 
+def test_a_month_after_a_modal_of_possibility_is_the_coming_one(nlp):
+    text = "The new members can now take part in planning for the summit in April."
+    assert one(nlp, text, "2023-12-05", "April")["value"] == "2024-04"
+    # a modal perfect looks back
+    text = "The leak may have started in April."
+    assert one(nlp, text, "2023-12-05", "April")["value"] == "2023-04"
+
+
+def test_a_mixed_number_of_hours_is_one_duration(nlp):
+    table = timexes(nlp, "She will then spend about 5 1/2 hours in Nairobi.", "2023-12-05")
+    assert table["text"].tolist() == ["about 5 1/2 hours"]
+    assert (table.loc[0, "type"], table.loc[0, "value"]) == ("DURATION", "PT5H30M")
+
+
 def test_a_participle_clause_takes_the_tense_of_the_clause_it_hangs_from(nlp):
     text = "The airline said new flights would leave on Mondays, with the third departing each Thursday from August 6."
     assert one(nlp, text, "2024-03-06", "August 6")["value"] == "2024-08-06"
