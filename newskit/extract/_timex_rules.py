@@ -110,8 +110,8 @@ class Timex:
 
 
 @functools.cache
-def holidays() -> dict[str, tuple[int, int] | tuple[int, int, int]]:
-    """Fixed-date and rule-based holidays: name → (month, day) or (month, weekday, nth)."""
+def holidays() -> dict[str, tuple[int, ...]]:
+    """Fixed-date and rule-based holidays: name → (month, day), (month, weekday, nth) or (month, weekday, nth, from day)."""
     table = {}
     for name, rule in lexicons.rows("holidays.tsv"):
         table[name.lower()] = tuple(int(x) for x in rule.split("-"))
@@ -1027,8 +1027,8 @@ def _holiday(core: str, ctx: _Context) -> Timex | None:
     if len(rule) == 2:
         day = dt.date(year, rule[0], rule[1])
     else:
-        month, weekday, nth = rule
-        first = dt.date(year, month, 1)
+        month, weekday, nth, *from_day = rule
+        first = dt.date(year, month, from_day[0] if from_day else 1)
         day = first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
     if match["year"] is None and ctx.dct is not None and ctx.tense != FUTURE and day > ctx.dct:
         return (

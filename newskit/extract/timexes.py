@@ -429,9 +429,12 @@ def _candidate_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
         if not _TITLE_UNIT.search(text[span[0] : span[1]])
         and not _not_a_year(doc, text, span[0], span[1])
         and not _media_amount(doc, text, span[0], span[1])
+        and not _HOURS_OF.match(text, span[0])
     )
 
 
+#: ``the early hours of Thursday``: a part of the day named after it, not a duration.
+_HOURS_OF = re.compile(r"(?:the\s+)?(?:early|small|wee)\s+hours\s+of\s", re.IGNORECASE)
 #: A count of clock units, the only shape :func:`_media_amount` questions.
 _CLOCK_AMOUNT = re.compile(r"(?:[\w.,-]+\s+)?(?:seconds?|minutes?|hours?)", re.IGNORECASE)
 #: Verbs whose object (or passive subject) is an amount of stored content ("holds 150 hours").

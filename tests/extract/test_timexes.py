@@ -232,6 +232,11 @@ def test_a_mixed_number_of_hours_is_one_duration(nlp):
     assert (table.loc[0, "type"], table.loc[0, "value"]) == ("DURATION", "PT5H30M")
 
 
+def test_the_early_hours_of_a_day_are_not_a_duration(nlp):
+    text = "Police arrested him at the airport in the early hours of Thursday morning."
+    assert timexes(nlp, text, "2023-12-08")["text"].tolist() == ["Thursday morning"]
+
+
 def test_a_participle_clause_takes_the_tense_of_the_clause_it_hangs_from(nlp):
     text = "The airline said new flights would leave on Mondays, with the third departing each Thursday from August 6."
     assert one(nlp, text, "2024-03-06", "August 6")["value"] == "2024-08-06"
@@ -296,6 +301,9 @@ def test_the_day_before_a_named_day(nlp):
         ("the day after Christmas", "past", ("DATE", "1988-12-26", None)),
         ("March eighth", "future", ("DATE", "1990-03-08", None)),
         ("this coming Friday", None, ("DATE", "1989-11-03", None)),
+        # the Tuesday after the first Monday of November; the last Monday of May
+        ("Election Day", "future", ("DATE", "1989-11-07", None)),
+        ("Memorial Day", "past", ("DATE", "1989-05-29", None)),
     ],
 )
 def test_normalise(text, tense, expected):
