@@ -703,10 +703,13 @@ def _scheduled_day(span: Span, text: str, end: int) -> bool:
     """A weekday set by a verb in the simple present is ahead: ``they meet Monday``, ``plans on Tuesday to``.
 
     News tells what happened in the past tense, so a plain present with a day is a schedule;
-    reporting verbs (``says Monday``), ``be``/``have`` and a day named as an owner
-    (``follows Tuesday's declaration``) keep looking back.
+    reporting verbs (``says Monday``), ``be``/``have``, a day named as an owner
+    (``follows Tuesday's declaration``) and headlines, which tell the past in the present
+    (``Storm hits Florida Monday``, no final stop), keep looking back.
     """
     if not _BARE_WEEKDAY.fullmatch(span.text) or text.startswith(("'s", "’s"), end):
+        return False
+    if not re.search(r"[.!?][\"'”’)]*$", span.sent.text.rstrip()):
         return False
     verb = _governor(span)
     if verb.tag_ not in ("VBZ", "VBP") or any(c.dep_ in ("aux", "auxpass") for c in verb.children):

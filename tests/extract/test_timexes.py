@@ -209,8 +209,10 @@ def test_a_day_set_by_a_verb_in_the_simple_present_is_ahead(nlp):
     assert one(nlp, "The two leaders meet Monday in Geneva.", "2024-03-06", "Monday")["value"] == "2024-03-11"
     text = "On Thursday, the league plans to screen a new advertisement."
     assert one(nlp, text, "2024-03-06", "Thursday")["value"] == "2024-03-07"
-    # a past tense keeps looking back
+    # a past tense keeps looking back, and so does a headline, which tells the past in the present
     assert one(nlp, "The two leaders met Monday in Geneva.", "2024-03-06", "Monday")["value"] == "2024-03-04"
+    headline = "Leaders meet in Geneva Monday\n\nThe talks began in the morning and ended without a deal."
+    assert one(nlp, headline, "2024-03-06", "Monday")["value"] == "2024-03-04"
 
 
 def test_a_change_effective_on_a_day_is_ahead(nlp):
