@@ -110,8 +110,8 @@ class Timex:
 
 
 @functools.cache
-def holidays() -> dict[str, tuple[int, int] | tuple[int, int, int]]:
-    """Fixed-date and rule-based holidays: name → (month, day) or (month, weekday, nth)."""
+def holidays() -> dict[str, tuple[int, ...]]:
+    """Fixed-date and rule-based holidays: name → (month, day), (month, weekday, nth) or (month, weekday, nth, from day)."""
     table = {}
     for name, rule in lexicons.rows("holidays.tsv"):
         table[name.lower()] = tuple(int(x) for x in rule.split("-"))
@@ -282,6 +282,12 @@ _UNIT = r"(?P<unit>second|minute|hour|day|night|week|fortnight|month|quarter|yea
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAY = r"(?P<weekday>(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?)s?\.?"
 _YEAR = r"(?P<year>1[0-9]{3}|20[0-9]{2})"
+#: A day of the month written as an ordinal word after its month: ``March eighth``.
+_ORDINAL_DAY = re.compile(
+    r"\b((?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?|may) (first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|"
+    r"eighteenth|nineteenth|twentieth|twenty-first)$"
+)
 _PART = r"(?P<part>morning|afternoon|evening|night|overnight|midday|noon)"
 
 
@@ -356,6 +362,10 @@ def normalise(
     if not clean:
         return None
     core, mod = _strip_mod(clean)
+    coming = re.match(rf"(?:this|the) coming (?={_WEEKDAY}|{_MONTH}\s)", core)
+    if coming:  # "this coming Sunday, March eighth": the next one
+        core, tense = core[coming.end() :], FUTURE
+    core = _ORDINAL_DAY.sub(lambda m: f"{m[1]} {ORDINALS[m[2]]}", core)
     ctx = _Context(dct, tense, focus_quarter)
     ctx.quarter_context = quarter_context
     ctx.after_amount = after_amount
@@ -514,6 +524,15 @@ def _day_value(words: str, ctx: _Context) -> str | None:
         if ctx.dct is None:
             return "XXXX-XX-XX"
         return (ctx.dct + dt.timedelta(days=relative[words])).isoformat()
+    match = re.fullmatch(r"(?:the\s+)?day\s+(before|after)\s+(.+)", words)
+    if match and match[2] not in ("yesterday", "tomorrow"):  # "the day before last Tuesday('s hearing)"
+        day = _day_value(match[2], ctx)
+        if day is None:
+            holiday = _holiday(match[2], ctx)
+            day = holiday.value if holiday is not None else None
+        if day is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            return day
+        return (dt.date.fromisoformat(day) + dt.timedelta(days=1 if match[1] == "after" else -1)).isoformat()
     match = re.fullmatch(rf"(?:the previous|the preceding|the prior)\s+{_WEEKDAY}", words)
     if match:  # "down 4.5% from the previous Friday": the one a week before the latest Friday
         value, day = _weekday_value(match["weekday"], _Context(ctx.dct, PAST, None))
@@ -1008,8 +1027,8 @@ def _holiday(core: str, ctx: _Context) -> Timex | None:
     if len(rule) == 2:
         day = dt.date(year, rule[0], rule[1])
     else:
-        month, weekday, nth = rule
-        first = dt.date(year, month, 1)
+        month, weekday, nth, *from_day = rule
+        first = dt.date(year, month, from_day[0] if from_day else 1)
         day = first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
     if match["year"] is None and ctx.dct is not None and ctx.tense != FUTURE and day > ctx.dct:
         return (

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ._doc import sentence_of
 from ._quotes import read_words
-from ._timex_rules import FUTURE, PARTS_OF_DAY, PAST, PRESENT, Timex, interval, normalise
+from ._timex_rules import FUTURE, MONTHS, PARTS_OF_DAY, PAST, PRESENT, Timex, interval, normalise
 
 __all__ = ["extract_timexes"]
 
@@ -59,7 +59,9 @@ _LEADING_JUNK = re.compile(
     r"for|during|of|an?(?=\s+(?:\d|[A-Z][a-z]+\.?\s+\d|\w+-(?:quarter|year|month|week|day|century)\b|\d+(?:st|nd|rd|th)\b))|the(?=\s+the\b))\s+",
     re.IGNORECASE,
 )
-_TRAILING_JUNK = re.compile(r"(?:['’]s|[,:;\s\"“”]+|(?<!\b[ap]\.m)(?<!\b[A-Z][a-z]{2})(?<!\b[A-Z][a-z]{3})\.)$")
+_TRAILING_JUNK = re.compile(
+    r"(?:['’]s|\s+(?:and|or)|[,:;\s\"“”]+|(?<!\b[ap]\.m)(?<!\b[A-Z][a-z]{2})(?<!\b[A-Z][a-z]{3})\.)$"
+)
 
 _WORD_TIMEX = re.compile(
     r"\b(?:right now|now|currently|current|presently|at present|nowadays|these days|recently|more recently|lately|"
@@ -79,7 +81,7 @@ _WORD_TIMEX = re.compile(
     r"(?:the )?(?:past|last|next|coming|previous) (?:(?:few|several|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|\d+) )?(?:seconds|minutes|hours|days|weeks|months|quarters|years|decades?|centur(?:y|ies))|"
     r"(?:(?:at least|more than|less than|nearly|almost|about|over|up to|within) )?(?:a|an|one|two|three|four|five|six|"
-    r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a few|several|\d+) (?:more |additional )?"
+    r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a few|several|(?<![\d/])\d+(?: \d/\d)?) (?:more |additional )?"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|decades?)\b(?!-|\s+old\b)|"
     r"the (?:full|entire|whole) (?:fiscal )?year|"
     r"the past|\d{1,2}/\d{1,2}/(?:\d\d){1,2}|(?<=\d )(?:a|per) (?:day|week|month|year)|"
@@ -128,6 +130,8 @@ def extract_timexes(doc: Doc) -> list[dict]:
         span = doc.char_span(start, end, alignment_mode="expand")
         tense = _tense(span) if span is not None else None
         before_words = text[max(0, start - 20) : start]
+        if tense == PRESENT and span is not None and _scheduled_day(span, text, end):
+            tense = FUTURE
         if text.startswith(("'s", "’s"), end) and tense == FUTURE and not re.search(r"\bnext\s+$", before_words, re.I):
             tense = PAST  # "get around Wednesday's ruling": a day named as a thing's owner has happened
         if re.search(
@@ -135,11 +139,13 @@ def extract_timexes(doc: Doc) -> list[dict]:
         ) or re.search(r"\bas soon as\b[^.,;:]{0,30}$", text[max(0, start - 45) : start], re.I):
             tense = FUTURE
         elif (
-            re.search(r"\b(?:until|till)\s+$", before_words, re.I)
+            re.search(r"\b(?:until|till|effective)\s+$", before_words, re.I)
             and span is not None
             and not re.search(r"\bhad\b", span.sent.text, re.I)
         ):
-            tense = FUTURE  # "until 9 a.m. Tuesday" is a deadline ahead, unless told in the past perfect
+            # "until 9 a.m. Tuesday" is a deadline ahead, "effective Feb. 1" a change to come, unless told in the
+            # past perfect
+            tense = FUTURE
         # in an earnings report "a year earlier" means the same quarter a year before (TimeBank's reading)
         quarter_context = "quarter" in text[max(0, start - 400) : end].lower()
         sentence = sentence_of(doc, start)
@@ -150,6 +156,8 @@ def extract_timexes(doc: Doc) -> list[dict]:
                 text[start:end], dct=dct, tense=tense, quarter_context=quarter_context, focus_quarter=focus_quarter,
                 after_amount=bool(re.search(r"\d\s+$", text[max(0, start - 3) : start])),
             )  # fmt: skip
+        if timex is None and rows:
+            timex = _listed_day(text, rows[-1], start, end)
         if timex is None:
             continue
         if text[start:end].lower() == "one day" and re.search(
@@ -341,6 +349,11 @@ def _extend(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             lead = re.search(r"\b(?:early |late |mid-)?(?:morning|afternoon|evening)\s+$", text[limit_left:start], re.I)
             if lead:
                 start = limit_left + lead.start()
+        lead = re.search(r"\b(?:the )?day (?:before|after) $", text[limit_left:start], re.I)
+        if lead and re.match(
+            r"(?:(?:last|next|this) )?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|[A-Z][a-z]{2})", surface
+        ):
+            start = limit_left + lead.start()  # "the day before last Tuesday('s hearing)": one day
         if re.fullmatch(r"(?:last|a) year", surface, re.I):
             # "the corresponding period last year", "last year's quarter": the year-ago period of a report
             lead = re.search(r"\bthe (?:corresponding|same|comparable) period\s+$", text[limit_left:start], re.I)
@@ -416,9 +429,12 @@ def _candidate_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
         if not _TITLE_UNIT.search(text[span[0] : span[1]])
         and not _not_a_year(doc, text, span[0], span[1])
         and not _media_amount(doc, text, span[0], span[1])
+        and not _HOURS_OF.match(text, span[0])
     )
 
 
+#: ``the early hours of Thursday``: a part of the day named after it, not a duration.
+_HOURS_OF = re.compile(r"(?:the\s+)?(?:early|small|wee)\s+hours\s+of\s", re.IGNORECASE)
 #: A count of clock units, the only shape :func:`_media_amount` questions.
 _CLOCK_AMOUNT = re.compile(r"(?:[\w.,-]+\s+)?(?:seconds?|minutes?|hours?)", re.IGNORECASE)
 #: Verbs whose object (or passive subject) is an amount of stored content ("holds 150 hours").
@@ -585,11 +601,16 @@ def _recut(text: str, start: int, end: int, dct: dt.date | None) -> list[tuple[i
             return [(start, start + of_year.end("span")), (start + of_year.start("year"), end)]
     if normalise(surface, dct=dct) is not None and not _SPLIT.search(surface):
         return [(start, end)]
-    parts = _split(text, start, end)
+    parts = [q for p in _split(text, start, end) for q in [_trim(text, *p)] if q[1] > q[0]]
     if len(parts) > 1:
-        good = [p for p in parts if normalise(text[p[0] : p[1]], dct=dct) is not None]
+        good = [
+            p
+            for i, p in enumerate(parts)
+            if normalise(text[p[0] : p[1]], dct=dct) is not None
+            or (i > 0 and _day_of_month(text, parts[i - 1], p) is not None)
+        ]
         if good:
-            return [q for p in good for q in [_trim(text, *p)] if q[1] > q[0]]
+            return good
     if normalise(surface, dct=dct) is not None:
         return [(start, end)]
     best = _best_inner(text, start, end, dct)
@@ -602,6 +623,27 @@ def _recut(text: str, start: int, end: int, dct: dt.date | None) -> list[tuple[i
     ):
         return [(start, end)]
     return []
+
+
+def _listed_day(text: str, previous: dict, start: int, end: int) -> Timex | None:
+    """The day ``25`` in ``April 24 and 25``, in the year of the day before it."""
+    listed = _day_of_month(text, (previous["start"], previous["end"]), (start, end))
+    value = previous["value"] or ""
+    if listed is None or not re.fullmatch(r"[\dX]{4}-\d{2}-\d{2}", value):
+        return None
+    return Timex("DATE", f"{value[:4]}-{listed[0]:02d}-{listed[1]:02d}", anchored=True)
+
+
+def _day_of_month(text: str, first: tuple[int, int], part: tuple[int, int]) -> tuple[int, int] | None:
+    """``25`` in ``April 24 and 25``: a bare day number listed after a month and day, as (month, day)."""
+    day = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?", text[part[0] : part[1]])
+    named = re.fullmatch(r"([A-Za-z]+)\.?\s+\d{1,2}(?:st|nd|rd|th)?", text[first[0] : first[1]])
+    if day is None or named is None or not 1 <= int(day[1]) <= 31:
+        return None
+    month = MONTHS.get(named[1].lower()) or MONTHS.get(named[1].lower()[:3])
+    if month is None or not re.fullmatch(r",?\s*(?:and|or|&)\s+", text[first[1] : part[0]]):
+        return None
+    return month, int(day[1])
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -641,21 +683,66 @@ def _best_inner(text: str, start: int, end: int, dct) -> tuple[int, int] | None:
 
 # --------------------------------------------------------------------------- tense
 
+#: A weekday alone, as :func:`_scheduled_day` questions it.
+_BARE_WEEKDAY = re.compile(r"(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.IGNORECASE)
+
+
+#: Verbs whose past tense is spelled as the present: the tagger's VBP for them is a guess.
+_SAME_PAST = frozenset({
+    "beat", "bet", "bid", "broadcast", "burst", "cast", "cost", "cut", "forecast", "hit", "hurt", "let", "put",
+    "quit", "read", "set", "shed", "shut", "split", "spread", "thrust", "upset",
+})  # fmt: skip
+
+
+@functools.cache
+def _reporting_verbs() -> frozenset[str]:
+    return read_words("reporting_verbs") | read_words("reporting_verbs_weak")
+
+
+def _scheduled_day(span: Span, text: str, end: int) -> bool:
+    """A weekday set by a verb in the simple present is ahead: ``they meet Monday``, ``plans on Tuesday to``.
+
+    News tells what happened in the past tense, so a plain present with a day is a schedule;
+    reporting verbs (``says Monday``), ``be``/``have``, a day named as an owner
+    (``follows Tuesday's declaration``) and headlines, which tell the past in the present
+    (``Storm hits Florida Monday``, no final stop), keep looking back.
+    """
+    if not _BARE_WEEKDAY.fullmatch(span.text) or text.startswith(("'s", "’s"), end):
+        return False
+    if not re.search(r"[.!?][\"'”’)]*$", span.sent.text.rstrip()):
+        return False
+    verb = _governor(span)
+    if verb.tag_ not in ("VBZ", "VBP") or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    lemma = verb.lemma_.lower()
+    if verb.lower_ in _SAME_PAST:
+        return False  # "stocks hurt the index on Friday" is as likely past
+    return lemma not in ("be", "have") and (lemma in _FUTURE_HEADS or lemma not in _reporting_verbs())
+
 
 def _tense(span: Span) -> str | None:
     """Tense of the clause governing ``span``: past, present, future, or None."""
+    return _verb_tense(_governor(span))
+
+
+def _governor(span: Span) -> Token:
+    """The verb of the clause ``span`` sits in (or the sentence root)."""
     token: Token = span.root
     for _ in range(8):
         if token.pos_ in ("VERB", "AUX") or token.dep_ == "ROOT":
             break
         token = token.head
-    return _verb_tense(token)
+    return token
 
 
 def _verb_tense(verb: Token, depth: int = 0) -> str | None:
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     aux_lower = {a.lower_ for a in aux}
-    if aux_lower & _FUTURE_AUX or ({"going"} & aux_lower and any(c.lower_ == "to" for c in verb.children)):
+    if (
+        (aux_lower & {"can", "ca", "may", "might", "must", "should"} and not aux_lower & {"have", "'ve"})
+        or aux_lower & _FUTURE_AUX
+        or ({"going"} & aux_lower and any(c.lower_ == "to" for c in verb.children))
+    ):
         return FUTURE
     if (
         verb.lemma_ in ("expect", "schedule", "due", "slate", "set", "plan")
@@ -676,6 +763,18 @@ def _verb_tense(verb: Token, depth: int = 0) -> str | None:
             return FUTURE
         head_tense = _verb_tense(head, depth + 1)
         return FUTURE if head_tense in (PRESENT, None) else head_tense  # "is to resume Tuesday"
+    if verb.tag_ == "VBG" and not aux and depth < 3:
+        # a participle clause ("closing unchanged Friday", "with the third departing from August 6") is
+        # set in the time of the clause it hangs from
+        head = verb.head
+        for _ in range(4):
+            if head.pos_ in ("VERB", "AUX") or head.head is head:
+                break
+            head = head.head
+        if head is not verb and head.pos_ in ("VERB", "AUX"):
+            head_tense = _verb_tense(head, depth + 1)
+            if head_tense is not None:
+                return head_tense
     if (
         verb.tag_ == "VBG"
         and aux

@@ -204,6 +204,65 @@ def test_the_next_morning_follows_the_day_last_named(nlp):
     assert table.loc[table["text"] == "the next morning", "value"].tolist() == ["2000-02-23"]
 
 
+def test_a_day_set_by_a_verb_in_the_simple_present_is_ahead(nlp):
+    # 2024-03-06 is a Wednesday: news tells what happened in the past tense, so "meet Monday" is a schedule
+    assert one(nlp, "The two leaders meet Monday in Geneva.", "2024-03-06", "Monday")["value"] == "2024-03-11"
+    text = "On Thursday, the league plans to screen a new advertisement."
+    assert one(nlp, text, "2024-03-06", "Thursday")["value"] == "2024-03-07"
+    # a past tense keeps looking back, and so does a headline, which tells the past in the present
+    assert one(nlp, "The two leaders met Monday in Geneva.", "2024-03-06", "Monday")["value"] == "2024-03-04"
+    headline = "Leaders meet in Geneva Monday\n\nThe talks began in the morning and ended without a deal."
+    assert one(nlp, headline, "2024-03-06", "Monday")["value"] == "2024-03-04"
+
+
+def test_a_change_effective_on_a_day_is_ahead(nlp):
+    text = "The bank created a new office of the chairman, effective Feb. 1."
+    assert one(nlp, text, "2023-10-26", "Feb. 1")["value"] == "2024-02-01"
+
+
+def test_a_month_after_a_modal_of_possibility_is_the_coming_one(nlp):
+    text = "The new members can now take part in planning for the summit in April."
+    assert one(nlp, text, "2023-12-05", "April")["value"] == "2024-04"
+    # a modal perfect looks back
+    text = "The leak may have started in April."
+    assert one(nlp, text, "2023-12-05", "April")["value"] == "2023-04"
+
+
+def test_a_mixed_number_of_hours_is_one_duration(nlp):
+    table = timexes(nlp, "She will then spend about 5 1/2 hours in Nairobi.", "2023-12-05")
+    assert table["text"].tolist() == ["about 5 1/2 hours"]
+    assert (table.loc[0, "type"], table.loc[0, "value"]) == ("DURATION", "PT5H30M")
+
+
+def test_the_early_hours_of_a_day_are_not_a_duration(nlp):
+    text = "Police arrested him at the airport in the early hours of Thursday morning."
+    assert timexes(nlp, text, "2023-12-08")["text"].tolist() == ["Thursday morning"]
+
+
+def test_a_participle_clause_takes_the_tense_of_the_clause_it_hangs_from(nlp):
+    text = "The airline said new flights would leave on Mondays, with the third departing each Thursday from August 6."
+    assert one(nlp, text, "2024-03-06", "August 6")["value"] == "2024-08-06"
+
+
+def test_this_coming_sunday_with_its_date_in_words(nlp):
+    text = "International Women's Day is this coming Sunday, March tenth."
+    row = one(nlp, text, "2024-03-06", "this coming Sunday, March tenth")
+    assert (row["type"], row["value"]) == ("DATE", "2024-03-10")
+
+
+def test_years_and_days_in_a_list_are_each_an_expression(nlp):
+    table = timexes(nlp, "Doctors were shot at in 1994, 1995 and 1997.", "2024-03-06")
+    assert table["value"].tolist() == ["1994", "1995", "1997"]
+    table = timexes(nlp, "The summit will be held on April 24 and 25.", "2024-03-06")
+    assert dict(zip(table["text"], table["value"], strict=True)) == {"April 24": "2024-04-24", "25": "2024-04-25"}
+
+
+def test_the_day_before_a_named_day(nlp):
+    text = "The day before last Tuesday's hearing, the lawyers met at his home."
+    row = one(nlp, text, "2024-03-06", "The day before last Tuesday")
+    assert row["value"] == "2024-03-04"  # last Tuesday is 2024-03-05
+
+
 # --------------------------------------------------------------------------- the rules without spaCy
 
 
@@ -241,6 +300,12 @@ def test_the_next_morning_follows_the_day_last_named(nlp):
         ("the winter of nineteen ninety-four", None, ("DATE", "1994-WI", None)),
         ("the previous Friday", "past", ("DATE", "1989-10-20", None)),
         ("last year's quarter", "past", ("DATE", "1988-Q3", None)),
+        ("the day after Christmas", "past", ("DATE", "1988-12-26", None)),
+        ("March eighth", "future", ("DATE", "1990-03-08", None)),
+        ("this coming Friday", None, ("DATE", "1989-11-03", None)),
+        # the Tuesday after the first Monday of November; the last Monday of May
+        ("Election Day", "future", ("DATE", "1989-11-07", None)),
+        ("Memorial Day", "past", ("DATE", "1989-05-29", None)),
     ],
 )
 def test_normalise(text, tense, expected):
