@@ -716,7 +716,7 @@ class _Resolver:
     def _unnamed(self, head: Token, *, personal: bool = False) -> str | None:
         """A speaker the article does not name: the writer (`I`, `we`), a document (`the report`),
         an elliptical quantifier (`some`, `many`, `others`), a plural noun (`employers`) or a noun
-        for a person (`a judge`, `a xenophobe who`: ``personal`` when `who` refers to it): a group."""
+        for a person (`a judge`, `a farmer who`: ``personal`` when `who` refers to it): a group."""
         word = head.lower_
         if word in _FIRST_PERSON:
             return self._writer(head)
@@ -782,10 +782,7 @@ class _Resolver:
         issuer = self._issuer(head)
         if issuer is None and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
             lemma = head.lemma_.lower()
-            first = _doc.sentence_starts(self.doc)[max(_doc.sentence_of(self.doc, head.idx) - _DOCUMENT_WINDOW, 0)]
-            for earlier in reversed(
-                self.doc[self.doc.char_span(first, first + 1, alignment_mode="expand").start : head.i]
-            ):
+            for earlier in reversed(self.doc[self._window_start(head, _DOCUMENT_WINDOW) : head.i]):
                 if earlier.lemma_.lower() == lemma and earlier.pos_ == "NOUN":
                     issuer = self._issuer(earlier)
                     break
@@ -819,20 +816,23 @@ class _Resolver:
                 return m[2]
         return None
 
+    def _window_start(self, head: Token, back: int) -> int:
+        """Index of the first token of the sentence ``back`` sentences before ``head``'s."""
+        first = _doc.sentence_starts(self.doc)[max(_doc.sentence_of(self.doc, head.idx) - back, 0)]
+        span = self.doc.char_span(first, first + 1, alignment_mode="expand")
+        return span.start if span is not None else head.sent.start
+
     def _elliptical(self, head: Token) -> str | None:
         """`Some said`, `many believe`, `others call it`: part of the group named just before (a group
         noun or a people's name in this sentence or the one before), else unnamed `People`."""
-        sent_index = _doc.sentence_of(self.doc, head.idx)
-        first = _doc.sentence_starts(self.doc)[max(sent_index - 1, 0)]
-        start = self.doc.char_span(first, first + 1, alignment_mode="expand")
-        for token in reversed(self.doc[start.start if start else 0 : head.i]):
+        for token in reversed(self.doc[self._window_start(head, 1) : head.i]):
             if token.tag_ not in ("NNS", "NNPS"):
                 continue
             found = self._entity_at(token, labels=("NORP",))
             if found is None and token.lower_ in self.groups:
                 found = self._group(token)
             if found is None and token.dep_ in _SUBJECTS and token.pos_ == "NOUN" and token.lower_ not in _DOCUMENTS:
-                found = self._add_group(token, _plural_name(token), "NORP")  # `520 superdelegates said …, 39 said`
+                found = self._add_group(token, _plural_name(token), "NORP")  # `nurses walked out … many said`
             if found:
                 return found
         return self._add_group(head, _PEOPLE, "NORP", placed=False)
