@@ -81,12 +81,13 @@ def model_candidates() -> list[str]:
 def register_extensions() -> None:
     """Register the ``Doc._`` attributes extractors share (idempotent).
 
-    ``doc._.nk_article_id`` (str), ``doc._.nk_published`` (``datetime.date`` or None) and
+    ``doc._.nk_article_id`` (str), ``doc._.nk_published`` (``datetime.date`` or None),
+    ``doc._.nk_author`` and ``doc._.nk_source`` (the article's byline and outlet, or None) and
     ``doc._.nk_facts`` (dict: table name → list of row dicts found so far in this Doc).
     """
     from spacy.tokens import Doc
 
-    for name in ("nk_article_id", "nk_published", "nk_facts"):
+    for name in ("nk_article_id", "nk_published", "nk_author", "nk_source", "nk_facts"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 

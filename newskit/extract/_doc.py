@@ -3,6 +3,8 @@
 Conventions shared by all extractors (set up by :mod:`newskit.extract.pipeline`):
 
 * ``doc._.nk_published``: the article's publication date (``datetime.date``) or None.
+* ``doc._.nk_author`` / ``doc._.nk_source``: the article's byline and outlet, or None (the
+  writer's own `I`/`we` in attributions).
 * ``doc._.nk_facts``: dict table name → list of row dicts already extracted from this
   Doc (entities run first, so ``doc._.nk_facts["mentions"]`` is there for later ones).
 * ``doc.spans["nk_mentions"]``: one Span per canonical entity mention, with

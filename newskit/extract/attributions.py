@@ -25,6 +25,13 @@ quotation are the quoted speaker's words, never cues. Sources keep their span as
 (``they``, ``the ministry``) and are resolved to canonical entities through the article's
 mentions (``doc.spans["nk_mentions"]``, else spaCy's entities), its roles (``the spokesman``)
 and :func:`newskit.extract.entities.resolve_reference` when the entities module offers it.
+Speakers the article does not name still resolve: the writer's own ``I``/``we`` (outside
+quotations and speaker turns such as ``A: I think``) to the author (the byline, else the outlet,
+else the ``Author`` group, label NORP); ``those who``/``someone`` to ``People``; ``some``/``many``/
+``others`` to the group named just before them, else ``People``; a relative pronoun to its
+antecedent; a plural noun or a noun for a person (``a judge``) to a group (``Judges``, NORP); a
+document (``document_nouns.txt``: ``the report``, ``a statement``) to its issuer, else a group of
+its kind (``Reports``, label WORK_OF_ART).
 The blamed entity (``target``) is read for blaming verbs (``blame_verbs.txt``).
 
 Measured on PolNeAR (see ``tests/extract/test_attributions.py``): content F1 about 0.69 and
@@ -110,6 +117,29 @@ _SPEAKER_WINDOW = 4
 _PERSON_PRONOUN_WINDOW = 6
 #: Nouns naming who speaks for the organisation after them (`a spokesman for the army`).
 _SPOKES_WORDS = frozenset({"spokesman", "spokeswoman", "spokesperson", "representative", "statement", "release"})
+#: Documents and evidence that can be a source (`the report says`), from ``lexicons/document_nouns.txt``.
+_DOCUMENTS = lexicons.words("document_nouns", lower=True)
+#: Documents named in the singular even when many (`the data show`, `research suggests`).
+_MASS_DOCUMENTS = frozenset({"data", "evidence", "research", "footage", "testimony", "figures"})
+#: The writer's own first person (`we` of an editorial is its writers).
+_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+#: The group the writer of an article without a byline or outlet stands in (label NORP, as groups).
+_AUTHOR = "Author"
+#: The group of people the article leaves unnamed (`someone said`, `many believe`).
+_PEOPLE = "People"
+#: Pronouns naming an unnamed person or people (`someone said`, `those who say`).
+_SOMEONE = frozenset({"someone", "somebody", "everyone", "everybody", "those"})
+#: Quantifiers that stand alone for part of a group (`some say`, `others call it`, `most said`).
+_ELLIPTICAL = frozenset({"some", "many", "most", "all", "half", "majority", "minority", "plurality", "several",
+                         "few", "others", "another", "percent", "%", "third", "rest"})  # fmt: skip
+#: Nouns for a news organisation that `the …` refers back to (`the newspaper said`): the ORG named last.
+_ORG_NOUNS = frozenset({"newspaper", "paper", "magazine", "network", "station", "channel", "outlet"})
+#: Entity types of a number that is not a count of people (`February 10`, `$5`, `2 p.m.`).
+_NOT_COUNTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
+#: Words in `-man` that are not a man (nor plural in `-men`).
+_NOT_MAN = frozenset({"human", "german", "roman", "shaman", "talisman", "ottoman", "caiman"})
+#: How many sentences back `the report` looks for where the report was introduced with its issuer.
+_DOCUMENT_WINDOW = 10
 #: Dependencies of a modifier that can name a group's place (`Lafayette police`, `Iraqi officials`).
 _PLACE_MODIFIERS = ("compound", "amod", "nmod", "poss")
 
@@ -150,6 +180,7 @@ def extract_attributions(doc: Doc) -> list[dict]:
     found += _orphan_quotes(doc, text, found, quotes)
     found.sort(key=lambda f: f.content)
     resolver = _Resolver(doc)
+    resolver.found = found
     rows = [_row(doc, text, f, resolver) for f in found]
     resolver.add_group_mentions()
     return rows
@@ -616,6 +647,9 @@ class _Resolver:
         self.groups = _speaker_groups()
         self.group_places: dict[str, str] = {}  # group name -> the place the article gave it first
         self.group_mentions: dict[tuple[int, int], tuple[str, str, str]] = {}
+        self._quotes: list[Quote] | None = None
+        self.found: list[_Found] = []  # the article's statements, for the speaker of a quotation
+        self._writers: set[str] = set()  # the writer's ids: never what a later `they` stands for
 
     def inside(self, start: int, end: int, labels=_AGENT_LABELS) -> list[tuple]:
         # Mentions are sorted by start: look only at those starting in [start, end).
@@ -634,6 +668,7 @@ class _Resolver:
             return None
         head = found.source_token
         start, end = found.source
+        personal = head is not None and head.lower_ in ("who", "whom")  # `who` stands for people
         if head is not None and head.lower_ in _RELATIVE and head.head.dep_ == "relcl":
             antecedent = head.head.head
             if antecedent.dep_ == "appos" and antecedent.pos_ == "NOUN" and antecedent.head.pos_ == "PROPN":
@@ -674,7 +709,133 @@ class _Resolver:
                     described = self._described_person(head)
                     if described:
                         return described
-        return within[0][2] if within else None
+        if within:
+            return within[0][2]
+        return self._unnamed(head, personal=personal) if head is not None else None
+
+    def _unnamed(self, head: Token, *, personal: bool = False) -> str | None:
+        """A speaker the article does not name: the writer (`I`, `we`), a document (`the report`),
+        an elliptical quantifier (`some`, `many`, `others`), a plural noun (`employers`) or a noun
+        for a person (`a judge`, `a farmer who`: ``personal`` when `who` refers to it): a group."""
+        word = head.lower_
+        if word in _FIRST_PERSON:
+            return self._writer(head)
+        if head.pos_ not in ("NOUN", "PROPN", "PRON", "DET", "ADJ", "NUM"):
+            return None
+        if word in _DOCUMENTS or head.lemma_.lower() in _DOCUMENTS:
+            return self._document(head)
+        if word in _SOMEONE:  # `someone said`, `those who say`: people the article leaves unnamed
+            return self._add_group(head, _PEOPLE, "NORP", placed=False)
+        counted = head.tag_ == "CD" and head.like_num and head.ent_type_ not in _NOT_COUNTS  # `39 said`
+        if (word in _ELLIPTICAL or counted) and _partitive_whole(head) is None:
+            return self._elliptical(head)  # `some say`, `three in 10 said`
+        if word in _ORG_NOUNS and any(c.lower_ in ("the", "this") for c in head.children):
+            return self._latest(head, "ORG")  # `the newspaper said`: the organisation named last
+        if head.tag_ == "NN" and (not head.is_lower or head.lower_.endswith(("ing", "ship")) or word in _PARTITIVES):
+            personal = False  # `Planning` of a name, `leadership`, `a number who`: not a person's noun
+        if head.pos_ == "NOUN" and head.is_alpha and (head.tag_ == "NNS" or personal or _is_person_noun(head)):
+            return self._add_group(head, _plural_name(head), "NORP")  # `employers`, `a judge`
+        return None
+
+    def _writer(self, head: Token) -> str | None:
+        """`I`/`we` in the writer's own voice: the article's author (its byline, else its outlet, else
+        the `Author` group). Not inside a quotation, nor in a transcript or interview turn (`A: I think`),
+        where the first person is whoever speaks there."""
+        if self._in_quote(head.idx):
+            return self._quoted_speaker(head)
+        turn = _speaker_turn(self.doc, head)
+        if turn is not None:  # `TAPPER: … I think`: the labelled speaker; `A: I think`: unknown
+            named = self.inside(*turn, labels=("PERSON", "ORG"))
+            return named[0][2] if named else None
+        author, outlet = getattr(self.doc._, "nk_author", None), getattr(self.doc._, "nk_source", None)
+        name, label = (author, "PERSON") if author else (outlet, "ORG") if outlet else (_AUTHOR, "NORP")
+        eid = _group_entity_id(label, name)
+        self.names[eid] = name
+        self._writers.add(eid)
+        start, end = head.idx, head.idx + len(head.text)
+        self.group_mentions.setdefault((start, end), (eid, name, label))
+        return eid
+
+    def _quoted_speaker(self, head: Token) -> str | None:
+        """`“… I think …,” Bryant said`: the first person of a quotation is the speaker of the closest
+        statement whose content holds it."""
+        holders = [
+            f
+            for f in self.found
+            if f.content[0] <= head.idx < f.content[1]
+            and f.source is not None
+            and not f.source[0] <= head.idx < f.source[1]
+            and (f.source_token is None or f.source_token.lower_ not in _FIRST_PERSON)
+        ]
+        if not holders:
+            return None
+        return self.source(min(holders, key=lambda f: f.content[1] - f.content[0]))
+
+    def _in_quote(self, offset: int) -> bool:
+        if self._quotes is None:
+            self._quotes = find_quotes(_doc.text(self.doc))
+        return inside_quote(offset, self._quotes)
+
+    def _document(self, head: Token) -> str | None:
+        """`a statement`, `the report`: whoever issued it (`X issued a statement saying`, the same
+        document introduced earlier with its issuer), else a group named by the noun (`Reports`)."""
+        issuer = self._issuer(head)
+        if issuer is None and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+            lemma = head.lemma_.lower()
+            for earlier in reversed(self.doc[self._window_start(head, _DOCUMENT_WINDOW) : head.i]):
+                if earlier.lemma_.lower() == lemma and earlier.pos_ == "NOUN":
+                    issuer = self._issuer(earlier)
+                    break
+        return issuer or self._add_group(head, _plural_name(head), "WORK_OF_ART", placed=False)
+
+    def _issuer(self, document: Token) -> str | None:
+        """Who a document belongs to: its owner (`the campaign's ad`, `a report by the CBO`) or the
+        subject of the verb that issued it (`McConnell issued a statement`)."""
+        owners = [c for c in document.children if c.dep_ in ("poss", "compound")]
+        owners += [o for c in document.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")
+                   for o in c.children if o.dep_ == "pobj"]  # fmt: skip
+        if document.dep_ == "dobj" and document.head.pos_ == "VERB":
+            owners += [c for c in document.head.children if c.dep_ == "nsubj"]
+        for owner in owners:
+            if owner.lower_ in _PRONOUN_FORMS or owner.lower_ in _PRONOUN_LABELS:
+                found = self._antecedent(owner)
+            else:
+                found = self._entity_at(owner, labels=_AGENT_LABELS) or self._group(owner, 1)
+            if found:
+                return found
+        return None
+
+    def _latest(self, head: Token, label: str) -> str | None:
+        """The entity with ``label`` mentioned last before ``head``, within the pronoun window."""
+        window_start = _doc.sentence_starts(self.doc)[
+            max(_doc.sentence_of(self.doc, head.idx) - _PERSON_PRONOUN_WINDOW, 0)
+        ]
+        first, last = bisect.bisect_left(self._starts, window_start), bisect.bisect_left(self._starts, head.idx)
+        for m in reversed(self.mentions[first:last]):
+            if m[3] == label and m[1] <= head.idx:
+                return m[2]
+        return None
+
+    def _window_start(self, head: Token, back: int) -> int:
+        """Index of the first token of the sentence ``back`` sentences before ``head``'s."""
+        first = _doc.sentence_starts(self.doc)[max(_doc.sentence_of(self.doc, head.idx) - back, 0)]
+        span = self.doc.char_span(first, first + 1, alignment_mode="expand")
+        return span.start if span is not None else head.sent.start
+
+    def _elliptical(self, head: Token) -> str | None:
+        """`Some said`, `many believe`, `others call it`: part of the group named just before (a group
+        noun or a people's name in this sentence or the one before), else unnamed `People`."""
+        for token in reversed(self.doc[self._window_start(head, 1) : head.i]):
+            if token.tag_ not in ("NNS", "NNPS"):
+                continue
+            found = self._entity_at(token, labels=("NORP",))
+            if found is None and token.lower_ in self.groups:
+                found = self._group(token)
+            if found is None and token.dep_ in _SUBJECTS and token.pos_ == "NOUN" and token.lower_ not in _DOCUMENTS:
+                found = self._add_group(token, _plural_name(token), "NORP")  # `nurses walked out … many said`
+            if found:
+                return found
+        return self._add_group(head, _PEOPLE, "NORP", placed=False)
 
     def _described_person(self, head: Token) -> str | None:
         """`the candidate`, `the businessman`: a definite description of a person stands for the person
@@ -733,11 +894,15 @@ class _Resolver:
                     named = self._entity_at(whole, labels=_BODY_LABELS) if whole.dep_ == "pobj" else None
                     if named:
                         return named
-        name, label = entry[0], entry[1] if len(entry) > 1 else "ORG"
-        place = self._place(head)
+        return self._add_group(head, entry[0], entry[1] if len(entry) > 1 else "ORG")
+
+    def _add_group(self, head: Token, name: str, label: str, *, placed: bool = True) -> str:
+        """The id of group ``name`` (with the place the article gives it when ``placed``), noted as a
+        mention at ``head``."""
+        place = self._place(head) if placed else None
         if place:
             self.group_places.setdefault(name, place)
-        else:
+        elif placed:
             place = self.group_places.get(name)
         full = f"{place} {name}" if place else name
         eid = _group_entity_id(label, full)
@@ -867,7 +1032,11 @@ class _Resolver:
                 if m[3] == "PERSON" and m[1] <= pronoun.idx:
                     return m[2]
         if best is None and form == "they":  # `Police said … They added`: the group that spoke last
-            groups = [(start, eid) for (start, _), (eid, _, _) in self.group_mentions.items() if start < pronoun.idx]
+            groups = [
+                (start, eid)
+                for (start, _), (eid, _, label) in self.group_mentions.items()
+                if start < pronoun.idx and label in ("ORG", "NORP") and eid not in self._writers
+            ]
             if groups and sent_index - _doc.sentence_of(self.doc, max(groups)[0]) <= back:
                 return max(groups)[1]
             # `asked workers if they planned to attend`: the group noun named last
@@ -899,6 +1068,54 @@ def _partitive_whole(head: Token) -> Token | None:
                 if whole.dep_ == "pobj":
                     return whole
     return None
+
+
+def _speaker_turn(doc: Doc, token: Token) -> tuple[int, int] | None:
+    """The speaker's label (`A`, `TAPPER`, `Cecile Richards`) opening ``token``'s paragraph, as in an
+    interview, a transcript or a quoted headline: there the first person is that speaker, not the
+    writer. None when the paragraph has no such label."""
+    text = _doc.text(doc)
+    start = text.rfind("\n", 0, token.idx) + 1
+    label, colon, _ = text[start : token.idx].partition(":")
+    words = label.split()
+    if not colon or not 0 < len(words) <= 4:
+        return None
+    if label.isupper() or len(words[-1]) == 1 or all(w[:1].isupper() for w in words):
+        return start, start + len(label)
+    return None
+
+
+def _is_person_noun(token: Token) -> bool:
+    """A singular noun for a person (`judge`, `reporter`, `woman`): person nouns, titles, the singular
+    of a speaker group, or a word in ``-man``/``-woman``/``-person``."""
+    word = token.lemma_.lower()
+    if token.tag_ != "NN":
+        return False
+    if word in lexicons.words("person_nouns", lower=True) or word in _titles():
+        return True
+    if word.endswith(("man", "person")):
+        return word not in _NOT_MAN  # `spokesman`, `chairwoman`, `salesperson`; not `human`
+    return f"{word}s" in lexicons.words("speaker_groups", lower=True)
+
+
+def _plural_name(token: Token) -> str:
+    """A group name from a noun: `statement` → `Statements`, `analysis` → `Analyses`, `data` → `Data`,
+    `woman` → `Women`, `person` → `People`."""
+    word = token.lower_ if token.tag_ in ("NNS", "NNPS") else token.lemma_.lower()
+    if token.tag_ not in ("NNS", "NNPS"):
+        if word.endswith("person"):
+            word = word[: -len("person")] + "people"
+        elif word.endswith("man") and word not in _NOT_MAN:
+            word = word[:-3] + "men"
+        elif word.endswith("sis"):
+            word = word[:-2] + "es"
+        elif word.endswith(("s", "x", "ch", "sh")):
+            word += "es"
+        elif word.endswith("y") and word[-2:-1] not in "aeiou":
+            word = word[:-1] + "ies"
+        elif word not in _MASS_DOCUMENTS:
+            word += "s"
+    return word.capitalize()
 
 
 def _titles() -> frozenset[str]:

@@ -113,12 +113,22 @@ def check_steps(steps: Iterable[Step] = STEPS) -> None:
         available |= {step.table, *step.assigns}
 
 
-def prepare_doc(doc: Doc, *, article_id: str = "", published=None) -> Doc:
-    """Attach the article's metadata to a parsed Doc before extractors run."""
+def prepare_doc(doc: Doc, *, article_id: str = "", published=None, author=None, source=None) -> Doc:
+    """Attach the article's metadata to a parsed Doc before extractors run (``author`` and ``source``,
+    the byline and outlet, name the writer when the article speaks in the first person)."""
     doc._.nk_article_id = article_id
     doc._.nk_published = published
+    doc._.nk_author = _given(author)
+    doc._.nk_source = _given(source)
     doc._.nk_facts = {}
     return doc
+
+
+def _given(value) -> str | None:
+    """A metadata string, or None when missing (None, NA, NaN or blank)."""
+    if value is None or not isinstance(value, str):
+        return None
+    return value.strip() or None
 
 
 def run_extractors(doc: Doc, *, until: str | None = None) -> dict[str, list[dict]]:
@@ -231,7 +241,13 @@ def iter_article_facts(
     for doc, i in _parse(nlp, records, batch_size=batch_size, n_process=n_process):
         record = records[i]
         try:
-            prepare_doc(doc, article_id=record["article_id"], published=published_date(record.get("published")))
+            prepare_doc(
+                doc,
+                article_id=record["article_id"],
+                published=published_date(record.get("published")),
+                author=record.get("author"),
+                source=record.get("source"),
+            )
             tables = run_extractors(doc)
             record.update(score_tone(doc))
         except Exception as exc:

@@ -313,6 +313,78 @@ def test_a_named_spokesman_still_resolves_to_the_person(nlp):
     assert facts.attributions.set_index("content").loc["the troops had withdrawn", "source"] == "John Reed"
 
 
+def _source(nlp, text: str, content_part: str, **metadata) -> dict:
+    doc = prepare_doc(nlp(text), article_id="t", **metadata)
+    return _one(run_extractors(doc, until="attributions")["attributions"], content_part)
+
+
+def test_the_writers_first_person_is_the_author(nlp):
+    text = "I believe the new toll will hurt commuters."
+    assert _source(nlp, text, "the new toll")["source"] == "Author"
+    # a byline names the writer; without one, the outlet speaks
+    assert _source(nlp, text, "the new toll", author="Jane Roe")["source"] == "Jane Roe"
+    assert _source(nlp, text, "the new toll", source="The Harbor Gazette")["source"] == "The Harbor Gazette"
+
+
+def test_the_author_is_counted_as_a_source_entity(nlp):
+    facts = _facts(nlp, "We think the council should reopen the library.")
+    row = facts.attributions.set_index("content").loc["the council should reopen the library"]
+    entity = facts.entities.set_index("entity_id").loc[row["source_entity_id"]]
+    assert (entity["name"], entity["label"]) == ("Author", "NORP")
+
+
+def test_a_first_person_in_a_speakers_turn_is_that_speaker_not_the_author(nlp):
+    text = "Q: Will the plan work?\n\nA: I think the plan will work."
+    assert _source(nlp, text, "the plan will work")["source_entity_id"] is None  # the interviewee is not named
+    text = "Hillary Clinton: I believe the plan will work."
+    assert _source(nlp, text, "the plan will work")["source"] == "Hillary Clinton"
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "source"),
+    [
+        # a relative pronoun takes its antecedent; a generic noun for people is a group
+        ("Landlords who said the rules were unfair filed a complaint.", "the rules were unfair", "Landlords"),
+        ("A farmer who said the dam had leaked was ignored.", "the dam had leaked", "Farmers"),
+        ("A judge said the law was unconstitutional.", "the law was unconstitutional", "Judges"),
+        # an elliptical quantifier is part of the group named before it, else unnamed people
+        ("Nurses walked out on Monday. Many said the pay was too low.", "the pay was too low", "Nurses"),
+        ("Some said the count had been rigged.", "the count had been rigged", "People"),
+        ("Someone said the gate had been left open.", "the gate had been left open", "People"),
+    ],
+)
+def test_generic_speakers_resolve_to_groups(nlp, text, content, source):
+    assert _source(nlp, text, content)["source"] == source
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "source"),
+    [
+        # a document speaks for whoever issued it, named in its own phrase or where it was introduced
+        ("The World Bank issued a statement saying growth would slow.", "growth would slow", "World Bank"),
+        ("The World Bank published a report on Monday. The report said growth would slow.", "growth would slow",
+         "World Bank"),
+        ("Microsoft's letter said the deal was fair.", "the deal was fair", "Microsoft"),
+        # with no issuer named, the document is a group of its kind
+        ("The report said unemployment had risen.", "unemployment had risen", "Reports"),
+    ],
+)  # fmt: skip
+def test_documents_resolve_to_their_issuer_else_a_document_group(nlp, text, content, source):
+    assert _source(nlp, text, content)["source"] == source
+
+
+def test_a_document_without_an_issuer_is_a_work_of_art_group(nlp):
+    facts = _facts(nlp, "The memo said the budget was short.")
+    row = facts.attributions.set_index("content").loc["the budget was short"]
+    entity = facts.entities.set_index("entity_id").loc[row["source_entity_id"]]
+    assert (entity["name"], entity["label"]) == ("Memos", "WORK_OF_ART")
+
+
+def test_you_and_expletive_it_stay_unresolved(nlp):
+    # the reader (`you`) and an empty `it` are no one quoted
+    assert _source(nlp, "You know that the bridge is old.", "the bridge is old")["source_entity_id"] is None
+
+
 def test_verbs_inside_a_quote_are_not_cues(nlp):
     rows = _rows(nlp, "“I think we will win this state easily,” the senator said.")
     assert [r["cue"] for r in rows] == ["said"]
