@@ -88,9 +88,10 @@ def link_events(facts: Facts) -> Facts:
     order = events.index
     events = events.reset_index(drop=True)
     story_of = dict(zip(facts.articles["article_id"], facts.articles["story_id"], strict=True))
-    stories = pd.array([story_of.get(a, pd.NA) for a in events["article_id"]], dtype="string")
+    article_ids = events["article_id"].tolist()  # plain lists: iterating an Arrow column costs a call per cell
+    stories = pd.array([story_of.get(a, pd.NA) for a in article_ids], dtype="string")
     events["story_id"] = stories
-    group = [s if not pd.isna(s) else f"article:{a}" for s, a in zip(stories, events["article_id"], strict=True)]
+    group = [s if not pd.isna(s) else f"article:{a}" for s, a in zip(stories.tolist(), article_ids, strict=True)]
     ids = [None] * len(events)
     records = events[
         [

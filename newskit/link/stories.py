@@ -660,7 +660,7 @@ def with_stories(facts: Facts, articles: pd.DataFrame, *, merged_from: dict[str,
     story_of = dict(zip(articles["article_id"].astype(str), articles["story_id"], strict=True))
     events = facts.events.copy()
     if not events.empty:
-        events["story_id"] = pd.array([story_of.get(str(a)) for a in events["article_id"]], dtype="string")
+        events["story_id"] = pd.array([story_of.get(str(a)) for a in events["article_id"].tolist()], dtype="string")
     stories = stories_table(replace(facts, articles=articles, events=events), merged_from=merged_from)
     return replace(facts, articles=schema.conform("articles", articles), events=events, stories=stories)
 
