@@ -480,7 +480,7 @@ def _pandas_dtype(dtype: str, string_storage: str):
 def _as_list(value) -> list:
     if value is None or (not isinstance(value, (list, tuple)) and not hasattr(value, "tolist") and pd.isna(value)):
         return []
-    return [str(v) for v in (value.tolist() if hasattr(value, "tolist") else value)]
+    return list(map(str, value.tolist() if hasattr(value, "tolist") else value))
 
 
 def describe(table: str) -> pd.DataFrame:

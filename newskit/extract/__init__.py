@@ -66,7 +66,10 @@ def extract(
     pairs = iter_article_facts(articles, nlp, batch_size=batch_size, n_process=n_process)
     if progress:
         pairs = progress_bar(pairs, total=len(articles), desc="extract", unit="article")
-    return Facts.from_frames(collect(pairs))
+    # collect() builds every table with its schema already (schema.frame / conform): wrapped as
+    # they are, not conformed again (that copies every list cell of every table).
+    frames = collect(pairs)
+    return Facts(**{name: frames[name] if name in frames else schema.frame(name) for name in schema.TABLES})
 
 
 def extract_text(

@@ -50,6 +50,7 @@ from spacy.tokens import Doc, Token
 
 from .. import lexicons, schema
 from ._doc import mention_spans, sentence_of
+from ._doc import text as doc_text
 from .numbers import parse_amount
 
 __all__ = ["SUMMARY_OUTCOMES", "casualty_summary", "extract_casualties"]
@@ -522,7 +523,8 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
 def _claims(doc: Doc) -> list[tuple[int, _Claim]]:
     mentions = _mention_index(doc)
     claims: list[tuple[int, _Claim]] = []
-    statistics = {i for i, sent in enumerate(doc.sents) if _RUNNING_TOTAL.search(sent.text)}
+    text = doc_text(doc)  # sentences sliced from the text once joined (a Span joins its tokens per .text)
+    statistics = {i for i, sent in enumerate(doc.sents) if _RUNNING_TOTAL.search(text[sent.start_char : sent.end_char])}
     for token in doc:
         found = None
         if token.pos_ in ("VERB", "AUX") or token.tag_ in ("VBN", "VBD", "VBG"):

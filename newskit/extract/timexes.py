@@ -92,6 +92,31 @@ _WORD_TIMEX = re.compile(
     r"(?:1[89]|20)\d\d)\b",
     re.IGNORECASE,
 )
+#: :data:`_WORD_TIMEX` matched case-sensitively on lower-cased text: about three times faster
+#: (Python's IGNORECASE folds every character it compares), and the same matches when
+#: :func:`_word_timexes` finds the lower-casing safe.
+_WORD_TIMEX_LOWER = re.compile(_WORD_TIMEX.pattern)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: Characters IGNORECASE matches to an ASCII letter that ``str.lower`` keeps apart (``re._casefix``).
+_FOLDS_TO_ASCII = frozenset("\u0131\u017f")  # dotless i, long s
+
+
+def _word_timexes(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every :data:`_WORD_TIMEX` match in ``text``, in order.
+
+    The pattern is ASCII, so matching it without case on ``text`` and with case on
+    ``text.lower()`` agree unless lower-casing moves characters (``İ`` becomes two) or a
+    character outside ASCII folds onto an ASCII letter (the Kelvin sign, ``ı``, ``ſ``);
+    such texts take the slower case-insensitive scan.
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text) and not any(
+        c in _FOLDS_TO_ASCII or c.lower().isascii() for c in set(_NON_ASCII.findall(text))
+    ):
+        return [m.span() for m in _WORD_TIMEX_LOWER.finditer(lowered)]
+    return [m.span() for m in _WORD_TIMEX.finditer(text)]
+
+
 #: Regex hits that are only time expressions in some uses: need a tag check.
 _ADVERB_ONLY = {"once", "earlier", "current", "future", "daily", "weekly", "monthly", "yearly", "hourly", "nightly",
                 "quarterly", "annually"}  # fmt: skip
@@ -412,9 +437,8 @@ def _candidate_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
         if ent.label_ in ("DATE", "TIME"):
             for start, end in _recut(text, ent.start_char, ent.end_char, dct):
                 found.append((start, end, 2))
-    for match in _WORD_TIMEX.finditer(text):
-        start, end = match.span()
-        if not _word_hit_ok(doc, start, end, match.group(0).lower()):
+    for start, end in _word_timexes(text):
+        if not _word_hit_ok(doc, start, end, text[start:end].lower()):
             continue
         found.append((start, end, 1))
     found.sort(key=lambda s: (-(s[1] - s[0]), -s[2], s[0]))  # the longest reading wins ("every" + "Thursday")

@@ -6,6 +6,8 @@ import functools
 
 from spacy.tokens import Doc
 
+from ._doc import text as doc_text
+
 __all__ = ["score_tone"]
 
 NEGATIVE_BELOW = -0.05
@@ -25,7 +27,8 @@ def score_tone(doc: Doc) -> dict:
     VADER is tuned on sentences, so the article's tone is the mean of its
     sentences' scores (a long article's single score saturates at ±1).
     """
-    sentences = [s.text for s in doc.sents if s.text.strip()]
+    text = doc_text(doc)  # slices of the text once joined: a Span joins its tokens on each .text
+    sentences = [t for s in doc.sents if (t := text[s.start_char : s.end_char]).strip()]
     if not sentences:
         return {"tone": None, "tone_positive": None, "tone_negative": None, "tone_label": None}
     analyzer = _analyzer()

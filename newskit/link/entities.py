@@ -176,7 +176,7 @@ def _unambiguous(candidates: Counter, dominance: float) -> tuple[str, str] | Non
 
 def _apply(facts: Facts, remap: dict[tuple[str, str], tuple[str, str, str]]) -> Facts:
     mentions = facts.mentions.copy()
-    keys = list(zip(mentions["article_id"], mentions["entity_id"], strict=True))
+    keys = list(zip(mentions["article_id"].tolist(), mentions["entity_id"].tolist(), strict=True))
     targets = [remap.get(key) for key in keys]
     hit = [t is not None for t in targets]
     if any(hit):
@@ -190,7 +190,7 @@ def _apply(facts: Facts, remap: dict[tuple[str, str], tuple[str, str, str]]) -> 
             continue
         found = [
             remap.get((a, e)) if isinstance(e, str) else None
-            for a, e in zip(frame["article_id"], frame[id_column], strict=True)
+            for a, e in zip(frame["article_id"].tolist(), frame[id_column].tolist(), strict=True)
         ]
         if not any(found):
             continue
@@ -223,5 +223,5 @@ def _rename_actors(events: pd.DataFrame, remap, old_mentions: pd.DataFrame) -> p
         return list(dict.fromkeys(table.get(a, a) for a in actors))
 
     events = events.copy()
-    events["actors"] = [rename(a, x) for a, x in zip(events["article_id"], events["actors"], strict=True)]
+    events["actors"] = [rename(a, x) for a, x in zip(events["article_id"].tolist(), events["actors"], strict=True)]
     return schema.conform("events", events)

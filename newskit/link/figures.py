@@ -436,14 +436,17 @@ def _label_with_figures(stories: pd.DataFrame, figures: pd.DataFrame) -> pd.Data
     if stories.empty or figures.empty:
         return stories
     overall = figures[figures["group"].isna() & figures["measure"].isin(OUTCOMES)]
+    key: dict = {}  # story id → its first story-wide figure (figures are sorted killed, injured, ...)
+    columns = (overall[c].tolist() for c in ("story_id", "low", "high", "measure"))
+    for story_id, low, high, measure in zip(*columns, strict=True):
+        key.setdefault(story_id, (low, high, measure))
     labels = []
     for story_id, label in zip(stories["story_id"], stories["label"], strict=True):
-        rows = overall[overall["story_id"].eq(story_id)]
-        if rows.empty or label is None or pd.isna(label) or label.endswith(")"):
+        row = key.get(story_id)
+        if row is None or label is None or pd.isna(label) or label.endswith(")"):
             labels.append(label)
             continue
-        row = rows.iloc[0]  # figures are sorted killed, injured, ...
-        low, high = int(row["low"]), int(row["high"])
+        low, high = int(row[0]), int(row[1])
         amount = f"{low}" if low == high else f"{low}–{high}"
-        labels.append(f"{label} ({amount} {row['measure']})")
+        labels.append(f"{label} ({amount} {row[2]})")
     return stories.assign(label=pd.array(labels, dtype="string"))

@@ -426,3 +426,22 @@ def test_decades_and_centuries_have_intervals(nlp, text, value, whole, share):
     assert first <= start <= end <= last
     assert share[0] <= ((end - start).days + 1) / ((last - first).days + 1) <= share[1]
     assert (start == first) if "early" in text else (end == last)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # capitals are matched without case, as IGNORECASE does
+        ("Police said SUNDAY MORNING that two people died 3 DAYS AGO.", ["SUNDAY MORNING", "3 DAYS AGO"]),
+        # curly quotes and dashes outside ASCII keep the fast scan's offsets right
+        ("“We met last week” — on Monday, she said.", ["last week", "Monday"]),
+        # characters that IGNORECASE folds onto ASCII letters though str.lower() does not
+        ("la\u017ft week", ["la\u017ft week"]),
+        ("\u0130n 2019 prices rose", ["2019"]),
+        ("\u212aelvin came on Monday", ["Monday"]),
+    ],
+)
+def test_word_timex_scan_finds_what_a_case_insensitive_scan_finds(text, expected):
+    from newskit.extract.timexes import _word_timexes
+
+    assert [text[start:end] for start, end in _word_timexes(text)] == expected
