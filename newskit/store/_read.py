@@ -61,12 +61,16 @@ def read_facts(
     return read_stored(directory, tables=tables, columns=columns, filters=filters, link_rows=True)
 
 
-def read_stored(directory, *, tables=None, columns=None, filters=None, link_rows: bool = True) -> Facts:
+def read_stored(
+    directory, *, tables=None, columns=None, filters=None, link_rows: bool = True, attach: bool = True
+) -> Facts:
     """:func:`read_facts`, with ``link_rows=False`` returning entity and event ids as extracted.
 
     Linking over a store (:mod:`newskit.store._link`) links entities itself, over the rows it
     clusters, and never needs event ids: linking them on every window it reads would cost more
-    than the clustering.
+    than the clustering. ``attach=False`` also leaves out the stored links (story ids and link
+    tables), which that linking replaces: reading them for every window it reads would cost as
+    much as the store's stories, not the window's.
     """
     directory = Path(directory)
     names = check_tables(tables)
@@ -87,7 +91,7 @@ def read_stored(directory, *, tables=None, columns=None, filters=None, link_rows
                 raise fmt.damaged(directory, str(exc), manifest) from None
         except (pa.ArrowInvalid, OSError) as exc:
             raise fmt.damaged(directory, f"a table file cannot be read ({exc})", manifest) from None
-    if manifest["file_format"] != "csv":
+    if attach and manifest["file_format"] != "csv":
         from ._link import attach_links  # the stories the articles read belong to
 
         frames = attach_links(directory, manifest, frames, whole_rows=link_rows and columns is None)
