@@ -731,11 +731,10 @@ def stories_table(facts: Facts, *, merged_from: dict[str, list[str]] | None = No
     if not events.empty:
         ev = events[_salient(events).to_numpy()]
         ev = ev.assign(story_id=ev["article_id"].astype(str).map(story_of)).dropna(subset=["story_id"])
-        for story_id, rows in ev.groupby("story_id"):
-            named = rows["kind"].fillna("other")
+        for story_id, named in ev["kind"].fillna("other").groupby(ev["story_id"]):
             counts = named[named.ne("other")].value_counts()
             kinds[story_id] = counts.index[0] if len(counts) else (named.value_counts().index[0])
-            spans[story_id] = _happened(rows, table.loc[story_id, "first_published"])
+        spans = _happened(ev, table["first_published"])
     table["kind"] = [kinds.get(s) for s in table.index]
     table["date_start"] = [spans.get(s, (None, None))[0] for s in table.index]
     table["date_end"] = [spans.get(s, (None, None))[1] for s in table.index]
@@ -752,20 +751,35 @@ def stories_table(facts: Facts, *, merged_from: dict[str, list[str]] | None = No
 _PRECISIONS = ("day", "week", "month", "season", "quarter", "year")
 
 
-def _happened(rows: pd.DataFrame, first_published) -> tuple:
-    """When a story happened: the span of its finest-dated salient events that are not background.
+def _happened(events: pd.DataFrame, first_published: pd.Series) -> dict[str, tuple]:
+    """When each story happened: the span of its finest-dated salient events that are not background.
 
     Events dated by a bound from publication say nothing about the day; events dated more than
-    a month before the first report are background ("since 2019"), not the happening.
+    a month before the story's first report are background ("since 2019"), not the happening.
+    One pass over every story's events (a loop over stories cost most of linking a large store).
+
+    Args:
+        events: Salient events with their ``story_id``.
+        first_published: Each story's first publication time, indexed by ``story_id``.
+
+    Returns:
+        ``story_id`` → (``date_start``, ``date_end``), for the stories with a dated happening.
     """
-    dated = rows[rows["dated_by"].isin(["timex", "story", "relative-to-event"]) & rows["date_start"].notna()]
-    if pd.notna(first_published):
-        dated = dated[dated["date_end"].isna() | (dated["date_end"] >= first_published - pd.Timedelta(days=31))]
-    for precision in _PRECISIONS:
-        level = dated[dated["precision"].eq(precision).fillna(False)]
-        if len(level):
-            return level["date_start"].min(), level["date_end"].max()
-    return None, None
+    dated = events[events["dated_by"].isin(["timex", "story", "relative-to-event"]) & events["date_start"].notna()]
+    first = pd.to_datetime(dated["story_id"].map(first_published))
+    dated = dated[first.isna() | dated["date_end"].isna() | (dated["date_end"] >= first - pd.Timedelta(days=31))]
+    rank = dated["precision"].map({p: k for k, p in enumerate(_PRECISIONS)})
+    dated = dated.assign(_rank=rank)[rank.notna()]
+    if dated.empty:
+        return {}
+    dated = dated[dated["_rank"].eq(dated.groupby("story_id")["_rank"].transform("min"))]
+    grouped = dated.groupby("story_id")
+    return {
+        story: (start, end)
+        for story, start, end in zip(
+            grouped.size().index, grouped["date_start"].min(), grouped["date_end"].max(), strict=True
+        )
+    }
 
 
 def _label(places: list[str], kind: str | None, titles: str = "") -> str:
