@@ -436,14 +436,16 @@ def _label_with_figures(stories: pd.DataFrame, figures: pd.DataFrame) -> pd.Data
     if stories.empty or figures.empty:
         return stories
     overall = figures[figures["group"].isna() & figures["measure"].isin(OUTCOMES)]
+    # Each story's first such figure (figures are sorted killed, injured, ...), looked up once.
+    key = overall.drop_duplicates("story_id")
+    key = dict(zip(key["story_id"], zip(key["low"], key["high"], key["measure"], strict=True), strict=True))
     labels = []
     for story_id, label in zip(stories["story_id"], stories["label"], strict=True):
-        rows = overall[overall["story_id"].eq(story_id)]
-        if rows.empty or label is None or pd.isna(label) or label.endswith(")"):
+        if story_id not in key or label is None or pd.isna(label) or label.endswith(")"):
             labels.append(label)
             continue
-        row = rows.iloc[0]  # figures are sorted killed, injured, ...
-        low, high = int(row["low"]), int(row["high"])
+        low, high, measure = key[story_id]
+        low, high = int(low), int(high)
         amount = f"{low}" if low == high else f"{low}–{high}"
-        labels.append(f"{label} ({amount} {row['measure']})")
+        labels.append(f"{label} ({amount} {measure})")
     return stories.assign(label=pd.array(labels, dtype="string"))
