@@ -153,10 +153,21 @@ def _write_generation(directory: Path, manifest: dict, tables: dict[str, pd.Data
 #: not the size of the store (each pass reads only its articles' rows).
 BATCH_ARTICLES = 500
 
+_MENTIONS = ["article_id", "entity_id", "name", "label", "text", "start"]
 #: What clustering reads: texts, the names (features, people) and the dates (the year an article is about).
-_CLUSTER_TABLES = ["articles", "mentions", "timexes"]
+_CLUSTER_COLUMNS = {
+    "articles": ["article_id", "published", "title", "text"],
+    "mentions": _MENTIONS,
+    "timexes": ["article_id", "type", "value", "anchor", "date_start", "start"],
+}
 #: What reconciling reads: the stories table (places, actors, kind, dates from events) and the figures.
-_RECONCILE_TABLES = ["articles", "mentions", "events", "casualties", "quantities"]
+_RECONCILE_COLUMNS = {
+    "articles": ["article_id", "published", "title", "source", "text"],
+    "mentions": _MENTIONS,
+    "events": ["article_id", "kind", "salient", "dated_by", "date_start", "date_end", "precision"],
+    "casualties": None,
+    "quantities": None,
+}
 
 
 def link_store(
@@ -244,7 +255,7 @@ def _replace_stories(old: dict, relinked: dict, touched: set[str]) -> dict:
     touched_ids = pa.array(sorted(touched), type=pa.string())
     for table in schema.LINK_TABLES:
         kept = old[table].filter(pc.invert(pc.is_in(old[table]["story_id"], value_set=touched_ids)))
-        tables[table] = pa.concat_tables([kept, to_arrow(table, relinked[table])])
+        tables[table] = pa.concat_tables([kept, relinked[table]])
     return tables
 
 
@@ -305,7 +316,8 @@ def _cluster_into(directory, index, ids, known, params, map_blocks, *, members=N
     window = link_entities(
         read_stored(
             directory,
-            tables=_CLUSTER_TABLES,
+            tables=list(_CLUSTER_COLUMNS),
+            columns=_CLUSTER_COLUMNS,
             filters={"article_id": [*ids, *context]},
             link_rows=False,
             attach=False,
@@ -366,9 +378,12 @@ def _assign(articles, names, labels, wanted, known, members, index) -> None:
                 members.setdefault(known[a], []).append(a)
 
 
-def _reconcile(directory, index, known, stories: set[str], merged: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
-    """``article_links`` of every linked article and the link tables of ``stories``, reconciled a
-    batch of whole stories (about ``BATCH_ARTICLES`` articles) at a time, in publication order."""
+def _reconcile(directory, index, known, stories: set[str], merged: dict[str, list[str]]) -> dict:
+    """``article_links`` of every linked article (a DataFrame) and the link tables of ``stories``
+    (Arrow tables), reconciled a batch of whole stories (about ``BATCH_ARTICLES`` articles) at a
+    time, in publication order."""
+    import pyarrow as pa
+
     from ..link import link_entities, reconcile_figures
     from ..link.stories import with_stories
     from ._read import read_stored
@@ -383,23 +398,28 @@ def _reconcile(directory, index, known, stories: set[str], merged: dict[str, lis
         if len(groups[-1]) >= BATCH_ARTICLES:
             groups.append([])
         groups[-1].extend(story_members)
-    pieces: dict[str, list[pd.DataFrame]] = {t: [] for t in schema.LINK_TABLES}
+    pieces: dict[str, list] = {t: [] for t in schema.LINK_TABLES}
     for group in groups:
         if not group:
             continue
         subset = link_entities(
             read_stored(
-                directory, tables=_RECONCILE_TABLES, filters={"article_id": group}, link_rows=False, attach=False
+                directory,
+                tables=list(_RECONCILE_COLUMNS),
+                columns={t: c for t, c in _RECONCILE_COLUMNS.items() if c is not None},
+                filters={"article_id": group},
+                link_rows=False,
+                attach=False,
             )
         )
         articles = subset.articles.assign(
             story_id=pd.array([known.get(a) for a in subset.articles["article_id"]], dtype="string")
         )
         relinked = reconcile_figures(with_stories(subset, articles, merged_from=merged))
-        for table in schema.LINK_TABLES:
-            pieces[table].append(getattr(relinked, table))
+        for table in schema.LINK_TABLES:  # kept in Arrow: a fraction of the DataFrames' memory
+            pieces[table].append(to_arrow(table, getattr(relinked, table)))
         del subset, relinked
-    tables = {t: (pd.concat(p, ignore_index=True) if p else schema.frame(t)) for t, p in pieces.items()}
+    tables = {t: pa.concat_tables(p) if p else to_arrow(t, schema.frame(t)) for t, p in pieces.items()}
     tables["article_links"] = pd.DataFrame(
         {
             "article_id": pd.array(list(known), dtype="string"),

@@ -144,10 +144,41 @@ def _read_table(directory: Path, manifest: dict, table: str, columns: list[str] 
         if keep is not None and "article_id" in target.names:
             term = pc.field("article_id").isin(pa.array(keep, type=pa.string()))
             condition = term if condition is None else condition & term
-        pieces.append(ds.dataset(files, schema=target, format="parquet").to_table(columns=selected, filter=condition))
+        if expression is not None:  # a subset (a window of articles, some stories): scan, keep few rows
+            pieces.extend(_scan(path, target, selected, condition) for path in files)
+        else:
+            pieces.append(
+                ds.dataset(files, schema=target, format="parquet").to_table(columns=selected, filter=condition)
+            )
     if not pieces:
         return target.empty_table().select(selected)
     return pa.concat_tables(pieces)
+
+
+def _scan(path: str, target: pa.Schema, selected: list[str], condition) -> pa.Table:
+    """The rows of one part file that meet ``condition``, read a few thousand rows at a time.
+
+    A dataset scan decodes several row groups ahead and its memory pool keeps them: reading a
+    window of 500 articles out of 20,000 peaked at five times what this does.
+    """
+    import pyarrow.parquet as pq
+
+    part = pq.ParquetFile(path)
+    have = set(part.schema_arrow.names)
+    columns = [c for c in dict.fromkeys([*selected, "article_id", "published"]) if c in have]
+    fields = pa.schema([target.field(c) for c in selected])
+    kept = []
+    for batch in part.iter_batches(batch_size=8192, columns=columns, use_threads=False):
+        rows = pa.Table.from_batches([batch]).filter(condition)
+        if rows.num_rows:
+            kept.append(rows)
+    if not kept:
+        return fields.empty_table()
+    rows = pa.concat_tables(kept)
+    n = rows.num_rows
+    return pa.table(
+        {c: rows.column(c) if c in have else pa.nulls(n, type=target.field(c).type) for c in selected}
+    ).cast(fields)
 
 
 def _relocate(df: pd.DataFrame, manifest: dict) -> pd.DataFrame:
