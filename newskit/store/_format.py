@@ -61,7 +61,7 @@ from ..schema import _arrow_type, arrow_schema, to_arrow, to_frame  # noqa: E402
 
 #: Rough in-memory size of one row group: a filtered read (a window of articles, one story's rows)
 #: decodes whole row groups, so their size, not the file's, bounds its memory.
-ROW_GROUP_BYTES = 8 * 2**20
+ROW_GROUP_BYTES = 2 * 2**20
 
 
 def parquet_bytes(data: pa.Table) -> bytes:
