@@ -67,6 +67,8 @@ def print_table(rows: list[dict], columns: list[str]) -> None:
     """Print rows as a Markdown table (numbers rounded for reading)."""
 
     def fmt(value) -> str:
+        if value is None:
+            return ""
         if isinstance(value, float):
             return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
         return str(value)

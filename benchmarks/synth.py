@@ -141,12 +141,27 @@ BODY = [
     "Schools and shops in {city} remained closed on {weekday2}, residents said.",
     "Hospital staff in {city2} said {n_injured} of the wounded were in a serious condition.",
 ]
+# Real news over months names a hundred countries and thousands of towns, groups and people,
+# and two happenings a week apart seldom share their town, group and people; with only the
+# short lists above, every story would share them with dozens of others in the same month and
+# linking would chain them into topics. Invented syllables multiply the lists (none of these
+# is meant to be a real name).
+_TOWN_HEADS = ["Brel", "Cav", "Dolm", "Esk", "Gorv", "Hask", "Istr", "Jorv", "Kell", "Lisk", "Morv"]
+_TOWN_HEADS += ["Nesk", "Orl", "Pask", "Quor", "Rask", "Sorv", "Tesk", "Ulm", "Vask", "Wyr", "Zand"]
+_TOWN_TAILS = ["ane", "avik", "borg", "dun", "esse", "gard", "holm", "ith", "kirk", "mont", "ora", "stad"]
+TOWNS = CITIES + [h + t for h in _TOWN_HEADS for t in _TOWN_TAILS]
+COUNTRIES = PLACES + [h + t for h in _TOWN_HEADS for t in ("ania", "aria", "stan", "onia", "eth")]
+_GROUP_WORDS = ["Crimson", "Silver", "Eastern", "Free", "United", "Iron", "Western", "Patriotic", "Green"]
+_GROUP_KINDS = ["Front", "Brotherhood", "Movement", "Council", "Guard", "Party", "League", "Union"]
+GROUPS = ORGS + [f"the {w} {k}" for w in _GROUP_WORDS for k in _GROUP_KINDS]
+SURNAMES = LAST + [h + t for h in _TOWN_HEADS for t in ("ek", "ova", "sen", "ani", "ard", "ich")]
+
 NUMBER_WORDS = ["Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Twelve"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
 
 
 def _person(rng: random.Random) -> str:
-    return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    return f"{rng.choice(FIRST)} {rng.choice(SURNAMES)}"
 
 
 STORY_SIZE = 4
@@ -162,9 +177,9 @@ def article(i: int, *, seed: int = 7, sentences: tuple[int, int] = (8, 14)) -> d
     """
     story = random.Random(seed * 7_000_003 + i // STORY_SIZE)
     rng = random.Random(seed * 1_000_003 + i)
-    place, place2 = story.sample(PLACES, 2)
-    city, city2 = story.sample(CITIES, 2)
-    org = story.choice(ORGS)
+    place, place2 = story.sample(COUNTRIES, 2)
+    city, city2 = story.sample(TOWNS, 2)
+    org = story.choice(GROUPS)
     published = dt.date(2023, 1, 1) + dt.timedelta(days=story.randrange(730) + rng.randrange(3))
     n_killed = story.randrange(2, 12)
     people = [_person(story) for _ in range(2)]

@@ -27,7 +27,8 @@ How articles are clustered (:func:`link_stories`):
    names that year at all (``year_penalty`` times it), publication days further apart
    than the window, and clusters about different people (the people each cluster's
    headlines and leads name are never named by the other: two arrests of two players, two
-   killings of two deputies; ``people_penalty``).
+   killings of two deputies; ``people_penalty``). Two clusters whose publication days together
+   would span more than ``max_span_days`` never merge: a story is a happening, not a topic.
 5. **Fragments**: a cluster then joins the nearest cluster at least ``attach_ratio`` times
    its size when their similarity without the year evidence reaches ``attach_threshold``
    (a report that named an old year in passing, kept out of its story by step 4).
@@ -100,6 +101,8 @@ class StoryParams:
             ``attach_ratio`` times its size when their similarity, without the year evidence,
             reaches this (0 or more than 1 turns the step off).
         attach_ratio: How much larger than a cluster its nearest cluster must be for it to attach.
+        max_span_days: Longest span of publication days one story may cover (0 turns the cap off);
+            see :func:`cluster_articles`.
     """
 
     threshold: float = 0.12
@@ -116,6 +119,13 @@ class StoryParams:
     people_penalty: float = 0.05
     attach_threshold: float = 0.15
     attach_ratio: float = 3.0
+    # A story is one happening or a closely bound sequence, not a topic. Its reports (the event,
+    # then the toll rising, funerals, arrests, an inquiry opened) come within days to a couple of
+    # weeks; what is reported a month or more later (a verdict, an anniversary, a similar attack)
+    # is a new happening that may cite the first. 30 days leaves that tail whole (three windows of
+    # ``window_days``) and stops a run of similar reports from chaining into one cluster spanning
+    # months, which also bounds the cost of merging (a story never outgrows a month of news).
+    max_span_days: int = 30
 
 
 DEFAULT = StoryParams()
@@ -496,7 +506,16 @@ def cluster_articles(
     for i in range(n):
         members.setdefault(find(i), []).append(i)
 
+    def too_long(ra: int, rb: int) -> bool:
+        """Whether the two clusters together would span more than ``max_span_days`` of publication."""
+        if not params.max_span_days or ra not in day_range or rb not in day_range:
+            return False
+        (alo, ahi), (blo, bhi) = day_range[ra], day_range[rb]
+        return max(ahi, bhi) - min(alo, blo) > params.max_span_days
+
     def score(ra: int, rb: int) -> float:
+        if too_long(ra, rb):  # checked first: it costs nothing, and spares scoring large clusters
+            return -np.inf
         sim = sums[ra].dot(sums[rb]) / (size[ra] * size[rb])
         ya, yb = year_counts[ra], year_counts[rb]
         if ya and yb:
@@ -563,11 +582,11 @@ def cluster_articles(
             continue
         merge(ra, rb)
     if 0 < params.attach_threshold <= 1:
-        _attach_small(candidates, find, members, size, sums, day_range, frozen_roots, merge, params)
+        _attach_small(candidates, find, members, size, sums, too_long, day_range, frozen_roots, merge, params)
     return np.array([find(i) for i in range(n)])
 
 
-def _attach_small(candidates, find, members, size, sums, day_range, frozen_roots, merge, params) -> None:
+def _attach_small(candidates, find, members, size, sums, too_long, day_range, frozen_roots, merge, params) -> None:
     """Attach fragments to the story they are nearest to.
 
     Smallest first, a cluster joins the cluster it is most similar to (average linkage over
@@ -584,6 +603,8 @@ def _attach_small(candidates, find, members, size, sums, day_range, frozen_roots
         adjacent.setdefault(b, set()).add(a)
 
     def raw(ra: int, rb: int) -> float:
+        if too_long(ra, rb):
+            return -np.inf
         sim = sums[ra].dot(sums[rb]) / (size[ra] * size[rb])
         if ra in day_range and rb in day_range:
             (alo, ahi), (blo, bhi) = day_range[ra], day_range[rb]

@@ -59,13 +59,18 @@ CSV_STORE = ".store"
 # The Arrow conversion lives in newskit.schema (the bottom layer); re-exported for the store's readers and writers.
 from ..schema import _arrow_type, arrow_schema, to_arrow, to_frame  # noqa: E402, F401
 
+#: Rough in-memory size of one row group: a filtered read (a window of articles, one story's rows)
+#: decodes whole row groups, so their size, not the file's, bounds its memory.
+ROW_GROUP_BYTES = 2 * 2**20
+
 
 def parquet_bytes(data: pa.Table) -> bytes:
-    """``data`` as the bytes of one Parquet file (zstd)."""
+    """``data`` as the bytes of one Parquet file (zstd), in row groups of about ``ROW_GROUP_BYTES``."""
     import pyarrow.parquet as pq
 
+    rows = max(1, data.num_rows * ROW_GROUP_BYTES // max(data.nbytes, 1))
     sink = io.BytesIO()
-    pq.write_table(data, sink, compression="zstd")
+    pq.write_table(data, sink, compression="zstd", row_group_size=min(rows, 2**20))
     return sink.getvalue()
 
 
@@ -128,11 +133,20 @@ def verify_file(path: Path, expected: dict | None) -> str | None:
     key = (str(path), stat.st_size, stat.st_mtime_ns)
     digest = _DIGESTS.get(key)
     if digest is None:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = _sha256(path)
         _DIGESTS[key] = digest
     if digest != expected["sha256"]:
         return "does not match its checksum (its bytes were changed, or it is another table's file)"
     return None
+
+
+def _sha256(path: Path) -> str:
+    """The file's SHA-256, read a block at a time (a table file can be larger than a window's rows)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def unlink_all(paths: Iterable[Path]) -> None:

@@ -14,20 +14,22 @@ the old generation: killing it at any moment leaves the previous generation read
 the next run (which links every article not in the current ``article_links``) completes it.
 
 Incremental rule (:func:`link_store`): only articles the current generation has not linked
-are clustered, together with the stored articles published within the clustering window
-around them (``StoryParams.window_days``, twice, each side; read with a ``published`` filter,
-so the cost follows the new articles, not the store). A new article joins the story of the
-stored articles it clusters with, or founds a new story. Stored stories keep their ids: an
-incremental run never merges two of them. ``full=True`` re-links the whole store from
-scratch; a stored story whose articles then belong to a story with another id is recorded
-in that story's ``merged_from``.
+are clustered, together with the linked articles published within the clustering window
+around them (``StoryParams.window_days``, twice, each side; read by article id, so the cost
+follows the new articles, not the store). A new article joins the story of the linked
+articles it clusters with, or founds a new story; only the stories new articles joined or
+founded are reconciled again. Stored stories keep their ids: an incremental run never merges
+two of them. ``full=True`` re-links the whole store from scratch, streaming: the articles in
+publication order, ``BATCH_ARTICLES`` at a time, each batch linked into the stories of the
+batches before it by the incremental rule, then the figures a batch of stories at a time;
+a stored story whose articles then belong to a story with another id is recorded in that
+story's ``merged_from``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -48,8 +50,17 @@ def _path(directory: Path, name: str, generation: str) -> Path:
     return directory / f"{LINKS}.{name}-{generation}.parquet"
 
 
-def read_links(directory: str | Path, manifest: dict | None = None) -> dict[str, pd.DataFrame] | None:
-    """The current link tables of a store (``article_links`` and the link tables), or None if unlinked."""
+def read_links(
+    directory: str | Path, manifest: dict | None = None, *, names: tuple[str, ...] = LINK_FILES, arrow: bool = False
+) -> dict | None:
+    """The current link tables of a store (``article_links`` and the link tables), or None if unlinked.
+
+    Args:
+        directory: The store.
+        manifest: Its manifest (read from disk by default).
+        names: The tables to read (all by default).
+        arrow: Return the link tables as Arrow tables, as stored (``article_links`` stays a DataFrame).
+    """
     import pyarrow.parquet as pq
 
     directory = Path(directory)
@@ -58,7 +69,7 @@ def read_links(directory: str | Path, manifest: dict | None = None) -> dict[str,
     if not info:
         return None
     out = {}
-    for name in LINK_FILES:
+    for name in names:
         path = _path(directory, name, info["generation"])
         problem = fmt.verify_file(path, info.get("files", {}).get(name))
         if problem:
@@ -67,7 +78,7 @@ def read_links(directory: str | Path, manifest: dict | None = None) -> dict[str,
         if name == "article_links":
             out[name] = data.to_pandas().astype({"article_id": "string", "story_id": "string"})
         else:
-            out[name] = schema.conform(name, to_frame(name, data))
+            out[name] = data if arrow else schema.conform(name, to_frame(name, data))
     return out
 
 
@@ -118,7 +129,9 @@ def _write_generation(directory: Path, manifest: dict, tables: dict[str, pd.Data
     files = {}
     for name in LINK_FILES:
         df = tables[name]
-        if name == "article_links":
+        if isinstance(df, pa.Table):  # rows kept as read (an incremental run's untouched stories)
+            data = df
+        elif name == "article_links":
             data = pa.Table.from_pandas(
                 df[["article_id", "story_id"]].astype(object).where(df[["article_id", "story_id"]].notna(), None),
                 schema=pa.schema([("article_id", pa.string()), ("story_id", pa.string())]),
@@ -136,10 +149,35 @@ def _write_generation(directory: Path, manifest: dict, tables: dict[str, pd.Data
     del old
 
 
+#: Articles clustered, or reconciled, per pass of a full link: its peak memory follows this,
+#: not the size of the store (each pass reads only its articles' rows).
+BATCH_ARTICLES = 500
+
+_MENTIONS = ["article_id", "entity_id", "name", "label", "text", "start"]
+#: What clustering reads: texts, the names (features, people) and the dates (the year an article is about).
+_CLUSTER_COLUMNS = {
+    "articles": ["article_id", "published", "title", "text"],
+    "mentions": _MENTIONS,
+    "timexes": ["article_id", "type", "value", "anchor", "date_start", "start"],
+}
+#: What reconciling reads: the stories table (places, actors, kind, dates from events) and the figures.
+_RECONCILE_COLUMNS = {
+    "articles": ["article_id", "published", "title", "source", "text"],
+    "mentions": _MENTIONS,
+    "events": ["article_id", "kind", "salient", "dated_by", "date_start", "date_end", "precision"],
+    "casualties": None,
+    "quantities": None,
+}
+
+
 def link_store(
     directory: str | Path, *, full: bool = False, manifest: dict | None = None, params=None, map_blocks=None
 ) -> dict:
     """Link a store's articles into stories and reconcile their figures (incrementally).
+
+    Both ways stream: articles are clustered a batch of publication time at a time (with the
+    stored articles of the window before it), and figures are reconciled a batch of stories at
+    a time, each pass reading only its articles' rows, so memory does not grow with the store.
 
     Args:
         directory: A chunked facts store (``newskit extract ... --out DIR``).
@@ -154,120 +192,277 @@ def link_store(
     Returns:
         ``{"linked": new articles linked, "stories": stories touched}``.
     """
-    from ..link import link_entities, link_stories, reconcile_figures
-    from ..link.stories import (
-        DEFAULT,
-        article_days,
-        article_features,
-        article_people,
-        cluster_articles,
-        named_years,
-        story_id_for,
-        with_stories,
-    )
-    from ._read import read_stored
+    with _system_pool():
+        return _link_store(directory, full=full, manifest=manifest, params=params, map_blocks=map_blocks)
+
+
+@contextlib.contextmanager
+def _system_pool():
+    """Arrow allocates from the C library's allocator while linking: its default pool (mimalloc)
+    kept what every pass's reads had freed, so a link of many passes grew with the store
+    (measured: 30 reads of 500 articles out of 20,000 peaked at 360 MB, 199 MB with this)."""
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
+def _link_store(directory, *, full: bool, manifest: dict | None, params, map_blocks) -> dict:
+    from ..link.stories import DEFAULT
 
     directory = Path(directory)
     params = params or DEFAULT
     manifest = manifest or fmt.load_manifest(directory)
     stored_ids = list(manifest["articles"])
-    try:
-        links = read_links(directory, manifest)
+    try:  # the other link tables only when an incremental run keeps them (a full run replaces them)
+        links = read_links(directory, manifest, names=("article_links",))
     except StoreDamagedError:  # damaged link files: link everything again (this is the repair)
         links = None
     if links is not None and not set(links["article_links"]["article_id"]) <= set(stored_ids):
         # Articles were removed or replaced since the last link: their stories' figures are stale,
         # so link everything again (a store equals a clean run of its current inputs).
         full = True
+    stored = None
+    if links is not None and not full:
+        try:
+            stored = read_links(directory, manifest, names=schema.LINK_TABLES, arrow=True)
+        except StoreDamagedError:  # article links readable, the rest not: link everything again
+            full = True
+    index = _index(directory)
     if full or links is None:
-        facts = link_entities(read_stored(directory, link_rows=False))
-        facts = replace(
-            facts, articles=facts.articles.assign(story_id=pd.array([None] * len(facts.articles), dtype="string"))
-        )
         previous = (
             {}
             if links is None
             else dict(zip(*[links["article_links"][c] for c in ("article_id", "story_id")], strict=True))
         )
-        linked = reconcile_figures(link_stories(facts, params=params, map_blocks=map_blocks))
-        merged = _merged_from(previous, linked.articles)
-        if merged:
-            linked = replace(
-                linked,
-                stories=linked.stories.assign(
-                    merged_from=[sorted(merged.get(s, [])) for s in linked.stories["story_id"]]
-                ),
-            )
-        tables = {
-            "article_links": linked.articles[["article_id", "story_id"]],
-            **{t: getattr(linked, t) for t in schema.LINK_TABLES},
-        }
+        known: dict[str, str] = {}
+        members: dict[str, list[str]] = {}
+        for batch in _batches(index, params):
+            _cluster_into(directory, index, batch, known, params, map_blocks, members=members)
+            _release()
+        merged = _merged_from(previous, pd.DataFrame({"article_id": list(known), "story_id": list(known.values())}))
+        tables = _reconcile(directory, index, known, set(known.values()), merged)
         _write_generation(directory, manifest, tables)
-        return {"linked": len(facts.articles), "stories": len(linked.stories)}
+        return {"linked": len(known), "stories": len(tables["stories"])}
 
-    known = dict(zip(links["article_links"]["article_id"], links["article_links"]["story_id"], strict=True))
     current = set(stored_ids)
-    known = {a: s for a, s in known.items() if a in current}  # articles replaced or dropped since
-    new_ids = [a for a in stored_ids if a not in known]
+    known = {
+        a: s
+        for a, s in zip(*[links["article_links"][c] for c in ("article_id", "story_id")], strict=True)
+        if a in current
+    }
+    new_ids = [a for a in index["article_id"] if a not in known]
     if not new_ids:
         return {"linked": 0, "stories": 0}
-    new_articles = read_stored(
-        directory,
-        tables=["articles"],
-        columns={"articles": ["article_id", "published"]},
-        filters={"article_id": new_ids},
-    ).articles
-    published = pd.to_datetime(new_articles["published"]).dropna()
-    if len(published) == len(new_articles):
-        pad = pd.Timedelta(days=2 * params.window_days)
-        window = read_stored(
-            directory, filters={"published": (published.min() - pad, published.max() + pad)}, link_rows=False
-        )
-    else:  # undated new articles are compared with everything
-        window = read_stored(directory, link_rows=False)
-    window = link_entities(window)
-    articles = window.articles
-    ids = articles["article_id"].astype(str).tolist()
-    label_of: dict[str, int] = {}
-    initial = [label_of.setdefault(known[a], len(label_of)) if a in known else -1 for a in ids]
-    frozen = {k for k, a in enumerate(ids) if a in known}
-    matrix = article_features(window, params=params)
-    days, years, from_published = article_days(articles, window.timexes)
-    days = np.where(from_published, days, np.nan)
-    labels = cluster_articles(
-        matrix,
-        days,
-        years,
-        params=params,
-        initial=initial,
-        frozen=frozen,
-        named_years=named_years(articles, window.timexes),
-        people=article_people(articles, window.mentions, lead_chars=params.lead_chars),
-        map_blocks=map_blocks,
-    )
-    story_for_label: dict[int, str] = {}
-    for k, a in enumerate(ids):
-        if a in known:
-            story_for_label[labels[k]] = known[a]
-    order = articles.assign(_k=range(len(ids))).sort_values(["published", "article_id"], na_position="last")["_k"]
-    for k in order:
-        story_for_label.setdefault(labels[k], story_id_for(ids[k]))
-    for k, a in enumerate(ids):
-        if a not in known:
-            known[a] = story_for_label[labels[k]]
-    touched = {known[a] for a in new_ids if a in known}
-    members = [a for a, s in known.items() if s in touched]
-    subset = link_entities(read_stored(directory, filters={"article_id": members}, link_rows=False))
-    subset_articles = subset.articles.assign(
-        story_id=pd.array([known.get(a) for a in subset.articles["article_id"]], dtype="string")
-    )
-    relinked = reconcile_figures(with_stories(subset, subset_articles))
-    tables = {"article_links": pd.DataFrame({"article_id": list(known), "story_id": list(known.values())})}
-    for table in schema.LINK_TABLES:
-        old = links[table]
-        tables[table] = pd.concat([old[~old["story_id"].isin(touched)], getattr(relinked, table)], ignore_index=True)
-    _write_generation(directory, manifest, tables)
+    for batch in _batches(index[~index["article_id"].isin(list(known))], params):
+        _cluster_into(directory, index, batch, known, params, map_blocks)
+    touched = {known[a] for a in new_ids}
+    relinked = _reconcile(directory, index, known, touched, {})
+    _write_generation(directory, manifest, _replace_stories(stored, relinked, touched))
     return {"linked": len(new_ids), "stories": len(touched)}
+
+
+def _replace_stories(old: dict, relinked: dict, touched: set[str]) -> dict:
+    """The stored link tables with the rows of the ``touched`` stories replaced by ``relinked``'s
+    (in Arrow, as stored: the untouched stories are never turned into DataFrames)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tables = {"article_links": relinked["article_links"]}
+    touched_ids = pa.array(sorted(touched), type=pa.string())
+    for table in schema.LINK_TABLES:
+        kept = old[table].filter(pc.invert(pc.is_in(old[table]["story_id"], value_set=touched_ids)))
+        tables[table] = pa.concat_tables([kept, relinked[table]])
+    return tables
+
+
+def _release() -> None:
+    """Hand the memory of a finished pass back before the next: without it the allocators keep
+    each pass's freed blocks, and a link of many passes grew with the store all the same."""
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):  # glibc only; elsewhere the allocator decides
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _index(directory: Path) -> pd.DataFrame:
+    """Every stored article's id and publication time, in publication order (undated last)."""
+    from ._read import read_stored
+
+    index = read_stored(
+        directory, tables=["articles"], columns={"articles": ["article_id", "published"]}, attach=False
+    ).articles
+    index = index.assign(article_id=index["article_id"].astype(str), published=pd.to_datetime(index["published"]))
+    return index.sort_values(["published", "article_id"], na_position="last").reset_index(drop=True)
+
+
+def _batches(index: pd.DataFrame, params) -> list[list[str]]:
+    """Article ids to cluster pass by pass: ``BATCH_ARTICLES`` in publication order, then the undated
+    ones together (clustering compares undated articles only with each other)."""
+    dated = index["published"].notna().to_numpy()
+    ids = index["article_id"].to_numpy()
+    batches = [ids[dated][k : k + BATCH_ARTICLES].tolist() for k in range(0, int(dated.sum()), BATCH_ARTICLES)]
+    if (~dated).any():
+        batches.append(ids[~dated].tolist())
+    return batches
+
+
+def _context(index: pd.DataFrame, ids: list[str], known: dict[str, str], params, *, after: bool) -> list[str]:
+    """Linked articles a batch is clustered with: those published within two clustering windows
+    before it (and after it, for an incremental run that may fill in the past); for undated
+    articles, the linked undated ones."""
+    published = index.set_index("article_id")["published"]
+    days = published.reindex(ids)
+    linked = index[index["article_id"].map(known.__contains__)]
+    undated = linked[linked["published"].isna()]["article_id"].tolist() if days.isna().any() else []
+    dated_days = days.dropna()
+    if dated_days.empty:
+        return undated
+    pad = pd.Timedelta(days=2 * params.window_days)
+    lo, hi = dated_days.min() - pad, (dated_days.max() + pad if after else dated_days.max())
+    near = linked[(linked["published"] >= lo) & (linked["published"] <= hi)]["article_id"].tolist()
+    return near + undated
+
+
+def _cluster_into(directory, index, ids, known, params, map_blocks, *, members=None) -> None:
+    """Cluster articles ``ids`` with the linked articles around them: each joins the story of the
+    linked articles it clusters with or founds a new one (``known``, article → story, is updated).
+
+    Incremental (``members`` None): linked stories keep their ids and never merge with each
+    other. A full link's passes give ``members`` (story → its articles, founder first, updated
+    too): the stories of earlier passes are not published yet, so two of them that the articles
+    between them bring together merge, under the id of the one founded first (the id one pass
+    over every article would give).
+    """
+    from ..link import link_entities
+    from ..link.stories import article_days, article_features, article_people, cluster_articles, named_years
+    from ._read import read_stored
+
+    context = _context(index, ids, known, params, after=members is None)
+    window = link_entities(
+        read_stored(
+            directory,
+            tables=list(_CLUSTER_COLUMNS),
+            columns=_CLUSTER_COLUMNS,
+            filters={"article_id": [*ids, *context]},
+            link_rows=False,
+            attach=False,
+        )
+    )
+    articles = window.articles
+    names = articles["article_id"].astype(str).tolist()
+    if len(names) == 1:
+        labels = np.zeros(1, dtype=int)
+    else:
+        label_of: dict[str, int] = {}
+        days, years, from_published = article_days(articles, window.timexes)
+        labels = cluster_articles(
+            article_features(window, params=params),
+            np.where(from_published, days, np.nan),  # a dateline read from the text only gives the year
+            years,
+            params=params,
+            initial=[label_of.setdefault(known[a], len(label_of)) if a in known else -1 for a in names],
+            frozen=None if members is not None else {k for k, a in enumerate(names) if a in known},
+            named_years=named_years(articles, window.timexes),
+            people=article_people(articles, window.mentions, lead_chars=params.lead_chars),
+            map_blocks=map_blocks,
+        )
+    _assign(articles, names, labels, set(ids), known, members, index)
+
+
+def _assign(articles, names, labels, wanted, known, members, index) -> None:
+    """Story ids for a pass's clusters: a cluster holding linked articles keeps their story's id
+    (the earliest founded one's when it holds several, which then merge: full link only); a new
+    cluster takes its founding (earliest) article's id."""
+    from ..link.stories import story_id_for
+
+    story_for_label: dict = {}
+    if members is None:
+        story_for_label = {labels[k]: known[a] for k, a in enumerate(names) if a in known}
+    else:
+        stories: dict = {}
+        for k, a in enumerate(names):
+            if a in known:
+                stories.setdefault(labels[k], set()).add(known[a])
+        published = index.set_index("article_id")["published"]
+        for label, found in stories.items():
+            keep = min(found, key=lambda s: (published[members[s][0]], members[s][0]))
+            for other in found - {keep}:
+                for article_id in members[other]:
+                    known[article_id] = keep
+                members[keep].extend(members.pop(other))
+            story_for_label[label] = keep
+    order = articles.assign(_k=range(len(names)), _p=pd.to_datetime(articles["published"]))
+    order = order.sort_values(["_p", "article_id"], na_position="last")["_k"].tolist()
+    for k in order:
+        story_for_label.setdefault(labels[k], story_id_for(names[k]))
+    for k in order:  # publication order: a story's founder comes first in ``members``
+        a = names[k]
+        if a in wanted and a not in known:
+            known[a] = story_for_label[labels[k]]
+            if members is not None:
+                members.setdefault(known[a], []).append(a)
+
+
+def _reconcile(directory, index, known, stories: set[str], merged: dict[str, list[str]]) -> dict:
+    """``article_links`` of every linked article (a DataFrame) and the link tables of ``stories``
+    (Arrow tables), reconciled a batch of whole stories (about ``BATCH_ARTICLES`` articles) at a
+    time, in publication order."""
+    import pyarrow as pa
+
+    from ..link import link_entities, reconcile_figures
+    from ..link.stories import with_stories
+    from ._read import read_stored
+
+    members: dict[str, list[str]] = {}
+    for article_id in index["article_id"]:  # publication order: stories by their founding article
+        story = known.get(article_id)
+        if story in stories:
+            members.setdefault(story, []).append(article_id)
+    groups: list[list[str]] = [[]]
+    for story_members in members.values():
+        if len(groups[-1]) >= BATCH_ARTICLES:
+            groups.append([])
+        groups[-1].extend(story_members)
+    pieces: dict[str, list] = {t: [] for t in schema.LINK_TABLES}
+    for group in groups:
+        if not group:
+            continue
+        subset = link_entities(
+            read_stored(
+                directory,
+                tables=list(_RECONCILE_COLUMNS),
+                columns={t: c for t, c in _RECONCILE_COLUMNS.items() if c is not None},
+                filters={"article_id": group},
+                link_rows=False,
+                attach=False,
+            )
+        )
+        articles = subset.articles.assign(
+            story_id=pd.array([known.get(a) for a in subset.articles["article_id"]], dtype="string")
+        )
+        relinked = reconcile_figures(with_stories(subset, articles, merged_from=merged))
+        for table in schema.LINK_TABLES:  # kept in Arrow: a fraction of the DataFrames' memory
+            pieces[table].append(to_arrow(table, getattr(relinked, table)))
+        del subset, relinked
+        _release()
+    tables = {t: pa.concat_tables(p) if p else to_arrow(t, schema.frame(t)) for t, p in pieces.items()}
+    tables["article_links"] = pd.DataFrame(
+        {
+            "article_id": pd.array(list(known), dtype="string"),
+            "story_id": pd.array(list(known.values()), dtype="string"),
+        }
+    )
+    return tables
 
 
 def _merged_from(previous: dict[str, str], articles: pd.DataFrame) -> dict[str, list[str]]:

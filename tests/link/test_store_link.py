@@ -81,3 +81,55 @@ def test_full_relink_records_merged_stories(articles, tmp_path):
     stories = nk.read_facts(out).stories
     assert len(stories) == 1
     assert stories.iloc[0]["merged_from"] == ["Searlier000001"]
+
+
+def _truth(facts) -> list[set[str]]:
+    """The fixture's five stories are the letters of its article keys (a1..a5, b1..b4, ...)."""
+    by_story: dict[str, set[str]] = {}
+    for key, story in _story_by_key(facts).items():
+        by_story.setdefault(story, set()).add(key)
+    return sorted(by_story.values(), key=min)
+
+
+def test_a_full_link_in_small_batches_finds_the_five_stories(articles, tmp_path, monkeypatch):
+    """Streaming: three articles per pass, so every story but one is split across passes and each
+    pass must join the stories of the passes before it."""
+    out = tmp_path / "store"
+    monkeypatch.setattr(store_link, "BATCH_ARTICLES", 3)
+    extract_to_store(articles, out)
+    store_link.link_store(out, full=True)
+    facts = nk.read_facts(out)
+    expected = [{f"{letter}{k}" for k in range(1, n + 1)} for letter, n in zip("abcde", (5, 4, 4, 3, 4), strict=True)]
+    assert _truth(facts) == expected
+    assert len(facts.stories) == 5 and facts.stories["n_articles"].tolist() == [5, 4, 4, 3, 4]
+    assert facts.figures["story_id"].isin(facts.stories["story_id"]).all()
+
+
+def test_an_incremental_link_reads_only_the_window_and_the_stories_it_joins(articles, tmp_path, monkeypatch):
+    """Adding the June raid reports (e1..e4) to a store linked through May: the clustering reads
+    them and the articles published within 20 days before (the May 20-21 budget reports d1..d3),
+    figures are reconciled for the raid story only; April and early May (a, b, c) are never read."""
+    from newskit.store import _read
+
+    out = tmp_path / "store"
+    extract_to_store(articles[~articles["url"].str.contains("/e")], out)
+    before = _story_by_key(nk.read_facts(out))
+    read_ids: list[str] = []
+    original = _read.read_stored
+
+    def recording(directory, **kwargs):
+        read_ids.extend((kwargs.get("filters") or {}).get("article_id", []))
+        return original(directory, **kwargs)
+
+    monkeypatch.setattr(_read, "read_stored", recording)
+    extract_to_store(articles, out)
+    monkeypatch.undo()
+    facts = nk.read_facts(out)
+    key_of = dict(zip(facts.articles["article_id"], facts.articles["url"].str.rsplit("/", n=1).str[-1], strict=True))
+    read_keys = {key_of[a] for a in read_ids}
+    assert {"e1", "e2", "e3", "e4", "d1", "d2", "d3"} <= read_keys
+    assert not {k for k in read_keys if k[0] in "abc"}
+    after = _story_by_key(facts)
+    assert {k: after[k] for k in before} == before
+    assert after["e1"] == after["e2"] == after["e3"] == after["e4"] not in before.values()
+    assert len(facts.stories) == 5

@@ -295,3 +295,23 @@ def test_article_people_reads_surnames_in_the_head_and_everywhere():
     head, named = article_people(articles, mentions, lead_chars=100)
     assert head == [{"jackson"}]
     assert named == [{"jackson", "turner"}]
+
+
+def test_reports_chaining_beyond_the_span_cap_are_split():
+    """Four identical reports published on days 0, 12, 24 and 36: each is a candidate of the next
+    (20-day windows), so without a cap they chain into one story spanning 36 days. With
+    max_span_days=30 no story spans more than 30 days, so they are at least two stories."""
+    from scipy import sparse
+
+    from newskit.link.stories import StoryParams, cluster_articles
+
+    matrix = sparse.csr_matrix(np.ones((4, 1)))
+    days = np.array([0.0, 12.0, 24.0, 36.0])
+    years = ["2024"] * 4
+    uncapped = cluster_articles(matrix, days, years, params=StoryParams(max_span_days=0))
+    assert len(set(uncapped)) == 1
+    capped = cluster_articles(matrix, days, years, params=StoryParams(max_span_days=30))
+    assert len(set(capped)) >= 2
+    for label in set(capped):
+        members = days[capped == label]
+        assert members.max() - members.min() <= 30
