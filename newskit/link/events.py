@@ -110,7 +110,7 @@ def link_events(facts: Facts) -> Facts:
     ids = [None] * len(events)
     # Rows as dicts built from column lists (what ``to_dict("records")`` gives, at a fraction of its cost).
     columns = _RECORD_COLUMNS
-    records = [dict(zip(columns, row, strict=True)) for row in zip(*(events[c].tolist() for c in columns), strict=True)]
+    records = [dict(zip(columns, row, strict=True)) for row in zip(*(_cells(events[c]) for c in columns), strict=True)]
     by_group: dict[str, list[int]] = {}
     for position, key in enumerate(group):
         by_group.setdefault(key, []).append(position)
@@ -233,6 +233,15 @@ def _event_id(story: str, record: dict, n: int) -> str:
     """A stable id: the story, the first mention's article and trigger offset."""
     seed = f"{story}\0{record['article_id']}\0{record['trigger_start']}\0{n}"
     return "ev" + hashlib.sha1(seed.encode()).hexdigest()[:12]
+
+
+def _cells(column: pd.Series) -> list:
+    """A column's cells as a list, missing text as None (``pd.NA`` has no truth value, so
+    ``record["dated_by"] == "timex"`` would raise on it)."""
+    cells = column.tolist()
+    if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+        return [None if cell is pd.NA else cell for cell in cells]
+    return cells
 
 
 def _inherit(records: list[dict], members: list[int]) -> dict[int, dict]:
