@@ -81,6 +81,7 @@ _HOME_NOUNS = {"home", "house", "village", "town", "homeland"}
 _NOT_PEOPLE = lexicons.words("not_people")
 # `left two dead`, `found him dead`, `pronounced him dead`: the object is the victim.
 _PLACING_VERBS = {"leave", "find", "pronounce", "declare", "confirm", "report", "list"}
+_DATELINE_DASHES = {"-", "--", "—", "–", ":"}
 _NUMBER_GLUE = {"million", "thousand", "hundred", "to", "-", "and", "or", "of"}
 # Amounts without a figure that can stand for people (`dozens of people were hurt`).
 _VAGUE_VICTIMS = lexicons.words("vague_victims")
@@ -252,10 +253,11 @@ def _amount_of(token: Token):
     if lower in ("many", "numerous", "multiple"):
         return 2, 2, None, "EQUAL_OR_MORE"
     amount = parse_amount(text)
-    while amount is None and start < token.i:
-        # A dateline the parser hung on the number (`HARNOW - Nine people`): drop words from the left.
-        start += 1
-        amount = parse_amount(token.doc[start:end].text)
+    dashes = [t.i for t in token.doc[start : token.i] if t.is_punct and t.text in _DATELINE_DASHES]
+    if amount is None and dashes:
+        # A dateline the parser hung on the number (`HARNOW - Nine people`): what follows the dash.
+        # Words are never dropped otherwise: `the two` is people already counted, not a new count.
+        amount = parse_amount(token.doc[dashes[-1] + 1 : end].text)
     if amount is None:
         return None, None, None, None
     low = int(amount.low) if amount.low is not None else None
