@@ -713,7 +713,12 @@ def stories_table(facts: Facts, *, merged_from: dict[str, list[str]] | None = No
         for story_id, rows in ev.groupby("story_id"):
             named = rows["kind"].fillna("other")
             counts = named[named.ne("other")].value_counts()
-            kinds[story_id] = counts.index[0] if len(counts) else (named.value_counts().index[0])
+            # the most frequent kind; a tie goes to the kind named first in EVENT_KINDS, not to row order
+            # (an incrementally updated store and a clean run hold the same events in another order)
+            rank = {kind: i for i, kind in enumerate(schema.EVENT_KINDS)}
+            kinds[story_id] = (
+                min(counts.index, key=lambda k: (-counts[k], rank.get(k, len(rank)), k)) if len(counts) else "other"
+            )
             spans[story_id] = _happened(rows, table.loc[story_id, "first_published"])
     table["kind"] = [kinds.get(s) for s in table.index]
     table["date_start"] = [spans.get(s, (None, None))[0] for s in table.index]
