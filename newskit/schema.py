@@ -309,13 +309,24 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("last_reported", DATE, "Publication of the latest report."),
     ),
     "figure_reports": _columns(
-        ("figure_id", STRING, "The figure this report counts towards (see `figures.figure_id`)."),
+        (
+            "figure_id",
+            STRING,
+            "The figure this report counts towards (see `figures.figure_id`); <NA> for a round-up, which counts towards none.",
+        ),
         ("story_id", STRING, "The story."),
         _ARTICLE_ID,
         ("source", STRING, "Outlet of the article; <NA> if unknown."),
         ("published", DATE, "Publication of the article."),
+        ("measure", STRING, "What the report counts: as `figures.measure`."),
         ("value", FLOAT, "The value this report gives."),
         ("mod", STRING, "APPROX, MORE_THAN, LESS_THAN, RANGE ... as in the fact row; <NA> if exact."),
+        (
+            "roundup",
+            BOOL,
+            "True when the text frames the number as an aggregate over a period or an area (`1,424 killed nationwide "
+            "this year`, `in such attacks`): kept as evidence, never the story's figure.",
+        ),
         ("fact_table", STRING, "`casualties` or `quantities`: the table of the fact row behind the report."),
         ("text", STRING, "The evidence text."),
         *_span(what="the evidence"),

@@ -463,23 +463,15 @@ def test_corpus_report_draws_few_lanes_and_adds_up_story_tolls(corpus_report, co
     assert timeline["timeline"]["kind"] == "bar" and timeline["timeline"]["marks"]["labels"] == 0
 
 
-_AXES_XFAIL = (
-    "issue 11 item 1c: plots.date_window spans the bulk of the dates drawn, not the publication span: "
-    "a background event (Kosovo's independence, 2008) stretches the seed article's story lane to 2007-2024, "
-    "and at 2,039 articles the events axes run 2004-2022 for articles published 2013-2018"
-)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "size",
     [
-        pytest.param("one_article", marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=_AXES_XFAIL)),
+        # the seed article recalls Kosovo's independence (2008): listed under the charts, not drawn
+        "one_article",
         "demo",
-        pytest.param(
-            "corpus",
-            marks=[pytest.mark.corpus, pytest.mark.xfail(strict=True, raises=AssertionError, reason=_AXES_XFAIL)],
-        ),
+        # 2,039 articles published 2013-2018 whose events reach back to 2004
+        pytest.param("corpus", marks=pytest.mark.corpus),
     ],
 )
 def test_date_axes_lie_on_the_publication_span(size, request):
@@ -490,12 +482,6 @@ def test_date_axes_lie_on_the_publication_span(size, request):
 
 @pytest.mark.slow
 @pytest.mark.corpus
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="issue 11 item 2: a national round-up (1,424 killed, 2,432 injured this year) is taken as one "
-    "gun-violence story's toll, so the gva stories add up to ~1,700 killed against ~170-260 in the gold",
-)
 def test_corpus_casualty_totals_are_near_the_gun_violence_archive(corpus_report, corpus_facts, corpora_dir):
     # Gold: the Gun Violence Archive's counts of the incident each gva-dev article is about. Articles
     # of one incident repeat its counts, so the per-article sum is an upper bound of the true total

@@ -593,6 +593,38 @@ def test_date_window_keeps_a_uniform_spread_and_drops_strays():
     assert plots.date_window(pd.Series([pd.NaT]))[0] is None
 
 
+def test_publication_window_keeps_background_history_off_the_axes():
+    # articles published 2016-2017: a fifth of the span (146 days) is under the one-year minimum
+    published = pd.Series(pd.to_datetime(["2016-03-01", "2016-09-01", "2017-03-01"]))
+    assert plots.publication_window(published) == (pd.Timestamp("2015-03-02"), pd.Timestamp("2018-03-01"))
+    assert plots.publication_window(pd.Series([pd.NaT])) is None
+    # one article of 2023 recalls an event of 2008: among so few dates the bulk rule keeps 2008
+    # (the seed article's story ran 2007-2024); the publication window lists it under the chart
+    window = plots.publication_window(pd.Series(pd.to_datetime(["2023-11-06"])))
+    days = ["2023-11-05", "2023-11-06", "2023-11-06", "2008-02-17"]
+    assert plots.date_window(pd.Series(pd.to_datetime(days)))[0] == pd.Timestamp("2008-02-17")
+    events = _events(days)
+    for fig in (plots.timeline(events, window=window), plots.events_over_time(events, window=window)):
+        left, right = (pd.Timestamp(mdates.num2date(x)).tz_localize(None) for x in fig.axes[0].get_xlim())
+        assert window[0] <= left <= right <= window[1] + pd.Timedelta(days=1), fig.newskit_info["title"]
+        assert right - left < pd.Timedelta(days=60)  # the days of the news, not 15 years
+        info = fig.newskit_info
+        assert (info["n_drawn"], info["n_hidden"]) == (3, 1)
+        assert [o["date"] for o in info["outliers"]] == ["2008-02-17"]
+    # dates asked for (start/end) win over the window
+    fig = plots.timeline(events, window=window, start="2008-01-01", end="2023-12-31")
+    assert fig.newskit_info["n_drawn"] == 4
+
+
+def test_every_event_outside_the_window_is_listed_not_drawn():
+    window = (pd.Timestamp("2023-01-01"), pd.Timestamp("2024-12-31"))
+    events = _events(["2008-02-17", "1999-03-24"])
+    for fig in (plots.timeline(events, window=window), plots.events_over_time(events, window=window)):
+        info = fig.newskit_info
+        assert (info["n_drawn"], info["n_hidden"]) == (0, 2)
+        assert sorted(o["date"] for o in info["outliers"]) == ["1999-03-24", "2008-02-17"]
+
+
 def test_the_table_lists_relevant_events_first():
     events = frame(
         "events",

@@ -153,7 +153,8 @@ def test_deleted_input_is_removed_unless_keep_missing(tmp_path, nlp, capsys):
     assert main(["extract", str(folder), "--out", str(store)]) == 0
     assert "1 removed" in capsys.readouterr().out
     assert list(read_facts(store).articles["path"]) == [str(folder / "b.txt")]
-    assert len(read_facts(store).casualties) == 0  # the deleted article's toll is gone with it
+    # the deleted article's toll (two men killed) is gone with it; b.txt's 400 families displaced stay
+    assert read_facts(store).casualties[["outcome", "count"]].values.tolist() == [["displaced", 400]]
     assert main(["extract", str(folder), "--out", str(archive), "--keep-missing"]) == 0
     assert "0 removed" in capsys.readouterr().out
     assert len(read_facts(archive).articles) == 2

@@ -75,10 +75,14 @@ _FATAL_NOUNS = {"homicide", "murder", "slaying", "killing"}
 _FATAL_ADJECTIVES = {"fatal", "deadly"}
 _DEATH_NOUNS = {"death": "killed", "fatality": "killed", "injury": "injured", "casualty": "injured"}
 _PRIORITY = {"killed": 0, "injured": 1, "shot": 2}
+# Driven from home: `forced 2,000 people from their homes` (displaced), not a cue by the verb alone.
+_EXPEL_VERBS = {"force", "drive", "chase", "flush", "evict", "uproot"}
+_HOME_NOUNS = {"home", "house", "village", "town", "homeland"}
 # Nouns a killing or injury cue can have without meaning people (`the bill died in committee`).
 _NOT_PEOPLE = lexicons.words("not_people")
 # `left two dead`, `found him dead`, `pronounced him dead`: the object is the victim.
 _PLACING_VERBS = {"leave", "find", "pronounce", "declare", "confirm", "report", "list"}
+_DATELINE_DASHES = {"-", "--", "—", "–", ":"}
 _NUMBER_GLUE = {"million", "thousand", "hundred", "to", "-", "and", "or", "of"}
 # Amounts without a figure that can stand for people (`dozens of people were hurt`).
 _VAGUE_VICTIMS = lexicons.words("vague_victims")
@@ -86,7 +90,7 @@ _VAGUE_VICTIMS = lexicons.words("vague_victims")
 # statistics about a place or period, not the toll of the event an article reports.
 _RUNNING_TOTAL = re.compile(
     r"\b(?:this|last|past|each|every|per) year\b|\bso far\b|\byear to date\b|\bannually\b|\ba year\b"
-    r"|\bsince (?:january|(?:19|20)\d\d)\b|\bin (?:19|20)\d\d\b(?![-/])|\bdecades?\b",
+    r"|\bsince (?:january\b|jan\b\.?|(?:19|20)\d\d\b)|\bin (?:19|20)\d\d\b(?![-/])|\bdecades?\b",
     re.IGNORECASE,
 )
 
@@ -250,6 +254,11 @@ def _amount_of(token: Token):
     if lower in ("many", "numerous", "multiple"):
         return 2, 2, None, "EQUAL_OR_MORE"
     amount = parse_amount(text)
+    dashes = [t.i for t in token.doc[start : token.i] if t.is_punct and t.text in _DATELINE_DASHES]
+    if amount is None and dashes:
+        # A dateline the parser hung on the number (`HARNOW - Nine people`): what follows the dash.
+        # Words are never dropped otherwise: `the two` is people already counted, not a new count.
+        amount = parse_amount(token.doc[dashes[-1] + 1 : end].text)
     if amount is None:
         return None, None, None, None
     low = int(amount.low) if amount.low is not None else None
@@ -367,6 +376,8 @@ def _verb_cue(token: Token) -> tuple[str, list[Token]] | None:
         return "killed", _subject(token)
     if lemma == "succumb":
         return "killed", _subject(token)
+    if _from_homes(token):
+        return "displaced", _subject(token) if _is_passive(token) else _objects(token)
     if lemma in _TRANSPORT_VERBS and _to_hospital(token):
         victims = [c for c in token.children if c.dep_ in ("nsubjpass",)] or _objects(token)
         if not victims and _is_passive(token):
@@ -385,6 +396,21 @@ def _verb_cue(token: Token) -> tuple[str, list[Token]] | None:
     if _is_passive(token):
         return outcome, _subject(token)
     return outcome, _objects(token)
+
+
+def _from_homes(verb: Token) -> bool:
+    """`forced 2,000 people from their homes`, `drove thousands out of their houses`.
+
+    Fleeing is left out: `the suspect fled the house` is no displacement.
+    """
+    if verb.lemma_.lower() not in _EXPEL_VERBS:
+        return False
+    return any(
+        child.dep_ == "prep"
+        and child.lower_ in ("from", "out", "of")
+        and any(t.lemma_.lower() in _HOME_NOUNS and t.dep_ == "pobj" for t in child.subtree)
+        for child in verb.children
+    )
 
 
 def _fatal(verb: Token) -> bool:

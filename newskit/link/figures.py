@@ -19,8 +19,11 @@ Reports come from:
   casualty; ages, years, times, points and other measures of a thing are never figures.
 
 A national or yearly round-up is not the story's figure: a clause or sentence that frames
-its number as an aggregate over time or place ("this year", "since January", "so far",
-"nationwide", "in the country", "such attacks", "in total") is left out.
+its number as an aggregate over time or place ("this year", "since Jan.", "so far in 2016",
+"nationwide", "in the country", "such attacks", "a total of ... since", "two years of warfare in
+which"), or that counts a million people or more (a war, an epidemic, a population; never one
+incident), is kept in ``figure_reports`` as evidence with ``roundup`` True and ``figure_id``
+<NA>, and counts towards no figure.
 
 The value to show (``figures.value``) is **the latest report from the best-supported
 source**: each outlet's latest report (its latest-published article; within one article the
@@ -90,19 +93,41 @@ _NOT_GROUPS = {
 }
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-#: A clause framing its number as an aggregate over a period or a territory (a round-up).
-_ROUNDUP = re.compile(
-    r"\b(?:"
+#: Words framing a number as an aggregate over a period (a round-up), wherever in its sentence:
+#: "1,424 have been killed since Jan.", "more than 300 have died in such attacks this year".
+#: "earlier this month" and "last month" date one incident ("a man shot last month"), not a tally.
+_PERIOD = (
     r"(?:so\s+far|thus\s+far|to\s+date)\b"
-    r"|(?:this|last|past|the\s+past|the\s+last)\s+(?:year|month|decade)\b"
-    r"|since\s+(?:the\s+(?:start|beginning)\s+of\s+|early\s+|late\s+)?(?:" + _MONTHS + r"|the\s+year|\d{4})\b"
+    r"|(?<!earlier\s)(?<!early\s)(?<!late\s)(?:this|past|the\s+past|the\s+last)\s+(?:year|month|decade)\b"
+    r"|last\s+(?:year|decade)\b"
+    r"|since\s+(?:the\s+(?:start|beginning)\s+of\s+|early\s+|late\s+|last\s+)?(?:" + _MONTHS + r"|the\s+year|\d{4})\b"
+    r"|since\s+last\s+(?:year|month|week|spring|summer|autumn|fall|winter)\b"
+    r"|(?:years|months|decades)\s+of\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:war|warfare|fighting|conflict|violence|unrest|bloodshed|insurgency|occupation)\b"
+    r"|\ba\s+record\s+(?:\d|high|number)"
+    r"|since\s+(?:Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\b\.?"
     r"|(?:in|during|over)\s+(?:the\s+)?(?:first|past|last)\s+(?:\w+\s+)?(?:months?|years?|weeks?)\b"
-    r"|nationwide|countrywide|across\s+the\s+(?:country|nation|region)|in\s+the\s+country|in\s+total"
+    r"|in\s+total|a\s+total\s+of\b[^.;]*\bsince\b"
     r"|(?:such|similar|these|those)\s+(?:attacks|incidents|shootings|clashes|bombings|raids|killings|crashes)"
-    r"|a\s+year\s+earlier|every\s+year|each\s+year|a\s+year\b|per\s+year|annual(?:ly)?"
-    r")",
-    re.IGNORECASE,
+    r"|a\s+year\s+earlier|a\s+year\b|(?:per|each|every)\s+(?:day|week|month|year)\b|annual(?:ly)?"
+    r"|a\s+(?:day|week)\b(?!\s+(?:after|before|earlier|later|ago|of)\b)"
 )
+#: Words framing a number as an aggregate over a territory: "nationwide", "across the city",
+#: "in America". They count only in the clause or after it ("killed in America since Jan."), not
+#: before it ("the racial divide in America ... killing five officers"), and a country's
+#: history is no territory ("the worst mass shooting in U.S. history").
+_AREA = (
+    r"(?:nationwide|countrywide|statewide|across\s+the\s+(?:country|nation|region|state|city)\b"
+    r"|in\s+(?:the\s+)?(?:country|nation|America|United\s+States)(?![\w'’])(?!\.?\s+history))"
+)
+_ROUNDUP = re.compile(r"\b(?:" + _PERIOD + "|" + _AREA + ")", re.IGNORECASE)
+_ROUNDUP_PERIOD = re.compile(r"\b(?:" + _PERIOD + ")", re.IGNORECASE)
+_ROUNDUP_AREA = re.compile(r"\b" + _AREA, re.IGNORECASE)
+
+
+#: A casualty figure this large counts a war, an epidemic or a population ("1.5 million Armenians",
+#: "millions dead", "a record 65 million people are displaced"), never one incident: a round-up.
+_POPULATION_SCALE = 1_000_000
 
 
 def is_roundup(text: str) -> bool:
@@ -140,6 +165,11 @@ class _Breaks:
         self.at = {mark: [m.start() for m in re.finditer(re.escape(mark), text)] for mark in self._MARKS}
 
     def around(self, start: int, end: int) -> str:
+        left, right = self.bounds(start, end)
+        return self.text[left:right]
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Where the sentence holding ``[start, end)`` begins and ends."""
         left, right = -1, len(self.text)
         for mark, positions in self.at.items():
             # str.rfind(mark, 0, start): the last mark wholly before ``start``; str.find(mark, end): the first from ``end``.
@@ -149,7 +179,7 @@ class _Breaks:
             after = bisect.bisect_left(positions, end)
             if after < len(positions):
                 right = min(right, positions[after])
-        return self.text[left + 1 : right]
+        return left + 1, right
 
 
 def _figure_id(story_id: str, measure: str, group, unit) -> str:
@@ -162,7 +192,7 @@ def _clean(value):
 
 
 def _reports(facts: Facts) -> list[dict]:
-    """Every report (a dict with figure keys and ``figure_reports`` columns), round-ups left out."""
+    """Every report (a dict with figure keys and ``figure_reports`` columns), round-ups flagged."""
     articles = facts.articles
     if articles.empty:
         return []
@@ -191,6 +221,7 @@ def _reports(facts: Facts) -> list[dict]:
             "story_id": meta["story_id"],
             "source": meta["source"],
             "published": meta["published"],
+            "roundup": False,
         }
 
     breaks: dict[str, _Breaks] = {}
@@ -200,7 +231,9 @@ def _reports(facts: Facts) -> list[dict]:
             return True
         if article_id not in breaks:
             breaks[article_id] = _Breaks(info[article_id]["text"])
-        return is_roundup(breaks[article_id].around(int(start), int(end)))
+        left, right = breaks[article_id].bounds(int(start), int(end))
+        text = info[article_id]["text"]
+        return bool(_ROUNDUP_PERIOD.search(text[left:right]) or _ROUNDUP_AREA.search(text[int(start) : right]))
 
     casualties = facts.casualties
     casualty_spans: dict[str, list[tuple[int, int]]] = {}
@@ -211,11 +244,12 @@ def _reports(facts: Facts) -> list[dict]:
         for article_id, start, end in zip(rows["article_id"], rows["start"], rows["end"], strict=True):
             if pd.notna(start) and pd.notna(end):
                 casualty_spans.setdefault(article_id, []).append((int(start), int(end)))
-        records = [
-            r
-            for r in rows[rows["count"].notna()].to_dict("records")
-            if not roundup(r["article_id"], r["start"], r["end"], r["text"] or "")
-        ]
+        records, roundups = [], []
+        for r in rows[rows["count"].notna()].to_dict("records"):
+            aggregate = int(r["count"]) >= _POPULATION_SCALE or roundup(
+                r["article_id"], r["start"], r["end"], r["text"] or ""
+            )
+            (roundups if aggregate else records).append(r)
         # Story-wide figure of each outcome: one report per article, its largest sentence total.
         by_outcome: dict[tuple[str, str], dict] = {}
         for r in records:
@@ -247,15 +281,16 @@ def _reports(facts: Facts) -> list[dict]:
                     "sentence": sentence,
                 }
             )
-        for row in records:
+        for row, flagged in [*((r, False) for r in records), *((r, True) for r in roundups)]:
             group = _clean(row["group"])
-            if group is None or group.lower() in _GENERIC_GROUPS:
+            if (group is None or group.lower() in _GENERIC_GROUPS) and not flagged:
                 continue
             reports.append(
                 {
                     **base(row["article_id"]),
+                    "roundup": flagged,
                     "measure": row["outcome"],
-                    "group": group.lower() if not group[:1].isupper() else group,
+                    "group": None if group is None else group.lower() if not group[:1].isupper() else group,
                     "unit": None,
                     "value": float(row["count"]),
                     "low": float(row["low"]) if pd.notna(row["low"]) else float(row["count"]),
@@ -281,11 +316,10 @@ def _reports(facts: Facts) -> list[dict]:
             start, end = int(row["start"]), int(row["end"])
             if _covered(covers, row["article_id"], casualty_spans, start, end):
                 continue  # the number of a toll: the casualty row reports it
-            if roundup(row["article_id"], start, end, row["text"] or ""):
-                continue
             reports.append(
                 {
                     **base(row["article_id"]),
+                    "roundup": roundup(row["article_id"], start, end, row["text"] or ""),
                     "measure": "count",
                     "group": counted,
                     "unit": _clean(row["unit"]),
@@ -300,8 +334,9 @@ def _reports(facts: Facts) -> list[dict]:
                     "sentence": row["sentence"],
                 }
             )
-    for report in reports:
-        report["figure_id"] = _figure_id(report["story_id"], report["measure"], report["group"], report["unit"])
+    for report in reports:  # a round-up counts towards no figure
+        key = (report["story_id"], report["measure"], report["group"], report["unit"])
+        report["figure_id"] = None if report["roundup"] else _figure_id(*key)
     return reports
 
 
@@ -381,7 +416,8 @@ def reconcile_figures(facts: Facts) -> Facts:
         return replace(facts, figures=schema.frame("figures"), figure_reports=schema.frame("figure_reports"))
     by_figure: dict[str, list[dict]] = {}
     for report in reports:
-        by_figure.setdefault(report["figure_id"], []).append(report)
+        if not report["roundup"]:
+            by_figure.setdefault(report["figure_id"], []).append(report)
     figures = [_reconcile(rows) for rows in by_figure.values()]
     order = {m: k for k, m in enumerate((*OUTCOMES, "count"))}
     keep = [c.name for c in schema.TABLES["figure_reports"]]
@@ -403,7 +439,8 @@ def reconcile_figures(facts: Facts) -> Facts:
         )
         figure_table = schema.frame("figures", figures)
         reports = sorted(
-            reports, key=lambda r: (r["figure_id"], *_na_last(r["published"]), r["article_id"], *_na_last(r["start"]))
+            reports,
+            key=lambda r: (*_na_last(r["figure_id"], r["published"]), r["article_id"], *_na_last(r["start"])),
         )
         report_table = schema.frame("figure_reports", [{k: r[k] for k in keep} for r in reports])
     else:

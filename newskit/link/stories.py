@@ -766,7 +766,7 @@ _BACKGROUND = pd.Timedelta(days=31)
 def _kinds_and_spans(events: pd.DataFrame, story_of: dict[str, str], first_published: dict) -> tuple[dict, dict]:
     """story id → its kind of event, and → when it happened, from its salient events.
 
-    The kind is the most frequent kind other than ``other`` (ties: the first seen), else
+    The kind is the most frequent kind other than ``other`` (ties: ``EVENT_KINDS`` order), else
     ``other``. When it happened is the span of its finest-dated salient events that are not
     background: events dated more than a month before the first report ("since 2019") are
     not the happening. One pass over plain lists (filtering a frame per story cost a tenth of
@@ -796,7 +796,13 @@ def _kinds_and_spans(events: pd.DataFrame, story_of: dict[str, str], first_publi
         elif rank == best[0]:
             best[1] = min(best[1], start)
             best[2] = end if best[2] is None else (best[2] if end is None else max(best[2], end))
-    kind_of = {story_id: max(kinds, key=kinds.get) if kinds else "other" for story_id, kinds in counts.items()}
+    # A tie goes to the kind named first in EVENT_KINDS, not to row order (an incrementally
+    # updated store and a clean run hold the same events in another order).
+    rank = {kind: i for i, kind in enumerate(schema.EVENT_KINDS)}
+    kind_of = {
+        story_id: min(kinds, key=lambda k, n=kinds: (-n[k], rank.get(k, len(rank)), k)) if kinds else "other"
+        for story_id, kinds in counts.items()
+    }
     spans = {story_id: (start, pd.NaT if end is None else end) for story_id, (_, start, end) in finest.items()}
     return kind_of, spans
 

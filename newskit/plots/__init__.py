@@ -10,7 +10,8 @@ timeline with too many events becomes a count per period.
 When there is nothing to draw the figure says so ("no events found") instead of
 raising, so a report over tables an extractor left empty still renders. No date
 crashes a chart: every date pandas can hold (1677-2262) and NaT is handled, and a
-time axis spans the bulk of the dates (:func:`date_window`), so "the 1700 block of
+time axis spans the bulk of the dates (:func:`date_window`; on the corpus pages within the
+publication span and a margin, :func:`publication_window`), so "the 1700 block of
 Maryland Avenue" read as a year is listed under the chart instead of stretching it.
 
 Every function sets ``fig.newskit_info`` (title, kind, n_drawn, n_hidden, series
@@ -50,7 +51,7 @@ from ._common import OKABE_ITO, OTHER_COLOUR, OTHER_MEASURES, TOLL_MEASURES, emp
 from ._common import OUTCOMES as OUTCOMES
 from ._common import WIDTH as WIDTH
 from ._dates import FENCE_IQR as FENCE_IQR
-from ._dates import MAX_SPAN_YEARS, date_window
+from ._dates import MAX_SPAN_YEARS, date_window, publication_window
 from ._dates import MIN_FENCE_YEARS as MIN_FENCE_YEARS
 from .compare import (
     GROUP_BY,
@@ -92,6 +93,7 @@ __all__ = [
     "outliers_table",
     "palette",
     "plain",
+    "publication_window",
     "quantity_disagreement",
     "quantity_values",
     "quotes_per_speaker",

@@ -19,6 +19,11 @@ MAX_SPAN_YEARS = 250
 #: (and at least :data:`MIN_FENCE_YEARS` beyond), or outside the 2nd-98th percentile of 50 dates or more.
 FENCE_IQR = 3.0
 MIN_FENCE_YEARS = 1
+#: How far a corpus page's date axis reaches beyond the publication span (see :func:`publication_window`):
+#: a fifth of the span, at least a year. A story happened a little before its first report; a
+#: background event ("Kosovo declared independence in 2008") is listed, not drawn.
+PUBLICATION_MARGIN_SHARE = 0.2
+PUBLICATION_MARGIN_DAYS = 365
 
 
 def _clamp(ts) -> pd.Timestamp:
@@ -56,7 +61,46 @@ def _midpoints(frame: pd.DataFrame) -> pd.Series:
     return out
 
 
-def date_window(dates: pd.Series, *, pad: bool = False) -> tuple[pd.Timestamp | None, pd.Timestamp | None, pd.Series]:
+def publication_window(published: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The dates a corpus page's axis may cover: the publication span widened by a margin.
+
+    The margin is :data:`PUBLICATION_MARGIN_SHARE` of the span, at least
+    :data:`PUBLICATION_MARGIN_DAYS` days, each side. Pass it as ``window`` to the
+    timeline charts so that events dated long before the corpus (background history,
+    an address number read as a year) are listed under the chart instead of stretching it.
+
+    Args:
+        published: Publication dates (``articles.published``; NaT ignored).
+
+    Returns:
+        ``(first, last)`` days, or None when no publication date is known.
+
+    Examples:
+        >>> first, last = publication_window(pd.Series(pd.to_datetime(["2016-01-01", "2018-01-01"])))
+        >>> str(first.date()), str(last.date())
+        ('2015-01-01', '2019-01-01')
+    """
+    known = pd.to_datetime(published).dropna()
+    if known.empty:
+        return None
+    first, last = _clamp(known.min()), _clamp(known.max())
+    margin = max(_days_between(first, last) * PUBLICATION_MARGIN_SHARE, float(PUBLICATION_MARGIN_DAYS))
+    return _shift(first, -margin).floor("D"), _shift(last, margin).floor("D")
+
+
+def axis_limits(lo: pd.Timestamp, hi: pd.Timestamp, window=None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The left and right edges of a date axis over ``[lo, hi]``: 4% (at least 3 days) of room each side
+    (a day more on the right, so the last day is whole), never beyond ``window``."""
+    pad = max(_days_between(lo, hi) * 0.04, 3.0)
+    left, right = _shift(lo, -pad), _shift(hi, 1 + pad)
+    if window is not None:
+        left, right = max(left, _clamp(window[0])), min(right, _clamp(window[1]) + _DAY)
+    return left, right
+
+
+def date_window(
+    dates: pd.Series, *, pad: bool = False, within=None
+) -> tuple[pd.Timestamp | None, pd.Timestamp | None, pd.Series]:
     """The span an axis should cover: the bulk of ``dates``, never stretched by a stray one.
 
     A date is left out (an outlier) when it lies outside the 2nd-98th percentile
@@ -68,10 +112,13 @@ def date_window(dates: pd.Series, *, pad: bool = False) -> tuple[pd.Timestamp | 
     Args:
         dates: Any dates (NaT ignored).
         pad: Widen the span by 4% (at least 3 days) each side.
+        within: ``(first, last)`` (e.g. :func:`publication_window`) or None: dates outside it are
+            outliers whatever the others are, and the window never reaches beyond it.
 
     Returns:
         ``(first, last, outlier)``: the first and last day of the window (None when no
-        date is known) and a boolean Series (index of ``dates``), True for the dates left out.
+        date is known, or none inside ``within``) and a boolean Series (index of ``dates``),
+        True for the dates left out.
 
     Examples:
         >>> days = pd.Series(pd.to_datetime(["1700-01-01", "2024-03-10", "2024-03-12"]))
@@ -82,6 +129,11 @@ def date_window(dates: pd.Series, *, pad: bool = False) -> tuple[pd.Timestamp | 
     ns = _ns(dates)
     known = ~np.isnan(ns)
     outlier = np.zeros(len(ns), dtype=bool)
+    if within is not None:  # outside the allowed window: an outlier, whatever the bulk is
+        first, last = _clamp(within[0]).value, (_clamp(within[1]) + _DAY).value - 1
+        beyond = known & ((np.nan_to_num(ns) < first) | (np.nan_to_num(ns) > last))
+        outlier |= beyond
+        known &= ~beyond
     if not known.any():
         return None, None, pd.Series(outlier, index=dates.index)
     values = ns[known]
@@ -107,6 +159,8 @@ def date_window(dates: pd.Series, *, pad: bool = False) -> tuple[pd.Timestamp | 
     if pad:
         margin = max(_days_between(lo, hi) * 0.04, 3.0)
         lo, hi = _shift(lo, -margin), _shift(hi, margin)
+        if within is not None:
+            lo, hi = max(lo, _clamp(within[0])), min(hi, _clamp(within[1]))
     return lo, hi, pd.Series(outlier, index=dates.index)
 
 

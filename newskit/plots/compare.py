@@ -26,7 +26,7 @@ from ._common import (
     palette,
     plain,
 )
-from ._dates import _days_between, _period_label, date_window
+from ._dates import _days_between, _period_label, axis_limits, date_window
 
 #: How the comparative charts can group articles.
 GROUP_BY: tuple[str, ...] = ("source", "article", "month")
@@ -332,6 +332,9 @@ def tone_over_time(
         n_lines += 1
     ax.axhline(0, color="#888888", linewidth=0.8)
     ax.set_ylim(-1.05, 1.05)
+    # the days published (a point sits at its period's start), a few days' room: one article is not six years
+    first = min(lo, data["period"].min().start_time) if len(data) else lo
+    ax.set_xlim(*(mdates.date2num(edge) for edge in axis_limits(first, hi)))
     _date_axis(ax.xaxis)
     note = f"; {len(outliers)} articles dated outside the axis (listed below)" if outliers else ""
     ax.set_xlabel(f"publication {period} (no line across {period}s without articles){note}")

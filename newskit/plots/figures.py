@@ -152,6 +152,7 @@ def disagreements(facts: Facts, *, min_sources: int = 2) -> pd.DataFrame:
         ``n_reports``; sorted by spread relative to the value, then spread, then outlets.
     """
     reports = facts.figure_reports
+    reports = reports[reports["figure_id"].notna()]  # round-ups count towards no figure
     columns = [
         "story_id",
         "story",
@@ -275,7 +276,8 @@ def figure_evolution(
     reports = facts.figure_reports
     if story_id is not None:
         reports = reports[reports["story_id"] == story_id]
-    reports = reports[reports["value"].notna() & reports["published"].notna()]
+    # round-ups (figure_id <NA>) count towards no figure
+    reports = reports[reports["value"].notna() & reports["published"].notna() & reports["figure_id"].notna()]
     if reports.empty:
         return _set_info(empty_figure(title, "no figures reported for this story"), title=title, kind="line", n_drawn=0)
     _, _, out = date_window(reports["published"])

@@ -22,7 +22,7 @@ from ._common import (
     empty_figure,
     plain,
 )
-from ._dates import _clamp, _days_between, _midpoints, _shift, date_window
+from ._dates import _clamp, _midpoints, axis_limits, date_window, publication_window
 
 
 def top_stories(stories: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
@@ -150,8 +150,9 @@ def story_timeline(
     its salient events dated by when they happened (``dated_by`` other than
     ``publication``, both bounds known), at most ``markers_per_story`` (the days most
     events fall on). The other stories share one grey lane at the bottom. The axis spans
-    the bulk of the dates; stories and events outside it are listed in
-    ``fig.newskit_info["outliers"]``.
+    the bulk of the dates within the publication span of ``facts.articles`` widened by a
+    margin (:func:`publication_window`); dates outside it (a story's background history, an
+    address read as a year) are listed in ``fig.newskit_info["outliers"]``, never drawn.
 
     ``fig.newskit_info["series"]`` holds ``sources`` and ``articles`` per lane.
     """
@@ -165,12 +166,12 @@ def story_timeline(
     ends = top["last_published"].fillna(top["date_end"]).fillna(begins)
     marks = _key_events(facts.events, top)
     all_dates = pd.concat([begins, ends, marks["_day"], rest["date_start"], rest["last_published"]], ignore_index=True)
-    lo, hi, _ = date_window(all_dates)
+    window = publication_window(facts.articles["published"])
+    lo, hi, _ = date_window(all_dates, within=window)
     if lo is None:
         fig = empty_figure(title, "no story has a known date")
         return _set_info(fig, title=title, kind="timeline", n_drawn=0, n_hidden=len(ranked))
-    pad = max(_days_between(lo, hi) * 0.04, 3.0)
-    x_range = mdates.date2num(_shift(lo, -pad)), mdates.date2num(_shift(hi, 1 + pad))
+    x_range = tuple(mdates.date2num(edge) for edge in axis_limits(lo, hi, window))
     n_lanes = len(top) + (1 if len(rest) else 0)
     fig, ax = _figure(height=1.8 + 0.42 * n_lanes)
     outliers: list[dict] = []
@@ -197,7 +198,7 @@ def story_timeline(
         markers += lane_markers
         outliers += lane_outliers
     if len(rest):
-        _other_stories_lane(ax, rest, x_range)
+        _other_stories_lane(ax, rest, x_range, (lo, hi))
         lane_names.append(f"{len(rest)} other stories")
     if markers:
         marker_x, marker_y = zip(*markers, strict=True)
@@ -278,10 +279,11 @@ def _story_lane(
     return markers, outliers
 
 
-def _other_stories_lane(ax, rest: pd.DataFrame, x_range) -> None:
+def _other_stories_lane(ax, rest: pd.DataFrame, x_range, span) -> None:
     """Every other story as one translucent bar in the bottom lane, drawn in one call."""
     x_left, x_right = x_range
-    begin = rest["date_start"].where(~date_window(rest["date_start"])[2], pd.NaT).fillna(rest["first_published"])
+    # a start outside the axis (background history, a stray date): from the first report
+    begin = rest["date_start"].where(rest["date_start"].between(*span), pd.NaT).fillna(rest["first_published"])
     finish = rest["last_published"].fillna(rest["date_end"])
     both = begin.notna() & finish.notna()
     s_num = np.maximum(mdates.date2num(begin[both].map(_clamp)), x_left)

@@ -39,6 +39,7 @@ from ._dates import (
     _period_label,
     _period_of,
     _shift,
+    axis_limits,
     date_window,
 )
 from .select import rank_events
@@ -90,6 +91,7 @@ def timeline(
     max_events: int = 300,
     max_rows_per_lane: int | None = None,
     open_bounds: bool = False,
+    window=None,
     title: str = "Events over time",
 ) -> Figure:
     """A timeline of dated events: points for single days, bars for longer intervals.
@@ -99,7 +101,7 @@ def timeline(
     open bound (``before 2003``, "before publication") is counted in the title and
     ``fig.newskit_info["n_hidden"]``, and drawn as a hatched stub only when
     ``open_bounds`` is True. Without ``start``/``end`` the axis spans the bulk of
-    the dates (see :func:`date_window`): events outside it are listed in
+    the dates (see :func:`date_window`) inside ``window``: events outside it are listed in
     ``fig.newskit_info["outliers"]`` and never stretch the axis. Labels are packed
     into rows so that none overlaps another. With more than ``max_events`` events
     the chart counts events per period instead, so it stays readable for large corpora.
@@ -115,6 +117,8 @@ def timeline(
         max_rows_per_lane: Label rows per lane (default 30 for one lane, 12 for several);
             events beyond are drawn unlabelled in one more row.
         open_bounds: Draw events known only by one bound as hatched stubs.
+        window: ``(first, last)`` the axis never leaves without ``start``/``end``, e.g.
+            :func:`publication_window` of the corpus's articles (None: the bulk of the dates).
         title: Chart title.
 
     Returns:
@@ -130,7 +134,11 @@ def timeline(
     if dated.empty:
         fig = empty_figure(title, NO_EVENTS if not n_open else f"{NO_EVENTS} with a known date ({n_open} open-ended)")
         return _set_info(fig, title=title, kind="timeline", n_drawn=0, n_hidden=n_open)
-    lo, hi, _ = date_window(_midpoints(dated))  # one date per event: a decade-long bar counts once
+    if start is not None or end is not None:
+        window = None  # the dates asked for win
+    lo, hi, _ = date_window(_midpoints(dated), within=window)  # one date per event: a decade-long bar counts once
+    if lo is None:  # every event outside the window: all listed, none drawn
+        lo, hi = _clamp(window[0]), _clamp(window[1])
     if start is not None:
         lo = _clamp(pd.Timestamp(start))
     if end is not None:
@@ -147,15 +155,15 @@ def timeline(
     if n_drawn == 0:
         fig = empty_figure(title)
         return _set_info(fig, title=title, kind="timeline", n_drawn=0, n_hidden=hidden, outliers=outliers)
-    pad = max(_days_between(lo, hi) * 0.04, 3.0)
-    left, right = _shift(lo, -pad), _shift(hi, 1 + pad)
+    left, right = axis_limits(lo, hi, window)
     if n_drawn > max_events:
         fig = _timeline_counts(lane_sets, left, right, title)
         kind = "bar"
     else:
         if max_rows_per_lane is None:
             max_rows_per_lane = 30 if len(lane_sets) == 1 else 12
-        fig = _timeline_events(lane_sets, left, right, max_rows_per_lane, title)
+        last = _LAST if window is None else _clamp(window[1]) + _DAY
+        fig = _timeline_events(lane_sets, left, right, max_rows_per_lane, title, last=last)
         kind = "timeline"
     notes = []
     if n_open:
@@ -167,10 +175,13 @@ def timeline(
     return _set_info(fig, title=title, kind=kind, n_drawn=n_drawn, n_hidden=hidden, outliers=outliers)
 
 
-def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figure:
-    """Every event as a point or a bar with its label: first the layout (where each label goes), then the drawing."""
+def _timeline_events(lane_sets, left, right, max_rows: int, title: str, *, last: pd.Timestamp = _LAST) -> Figure:
+    """Every event as a point or a bar with its label: first the layout (where each label goes), then the drawing.
+
+    The axis is widened to the right for the last labels, never beyond ``last``.
+    """
     open_right = right - _DAY  # where an event with no end bound is drawn to
-    right, px_per_day = _label_room(lane_sets, left, right)
+    right, px_per_day = _label_room(lane_sets, left, right, last=last)
     placed = []  # (lane index, row index, start, end, label, shape: point|bar|open)
     lane_rows = []  # rows per lane
     overflow_rows = []  # (lane index, row index, number of unlabelled events)
@@ -214,7 +225,7 @@ def _timeline_events(lane_sets, left, right, max_rows: int, title: str) -> Figur
     return fig
 
 
-def _label_room(lane_sets, left, right) -> tuple[pd.Timestamp, float]:
+def _label_room(lane_sets, left, right, *, last: pd.Timestamp = _LAST) -> tuple[pd.Timestamp, float]:
     """The right edge, widened so that the label of the latest event still fits inside the axes, and pixels per day.
 
     An event ending on day e with a label of L pixels needs a range of R >= e / (1 - L / axes_px) days.
@@ -225,7 +236,7 @@ def _label_room(lane_sets, left, right) -> tuple[pd.Timestamp, float]:
             end_day = (min(row["date_end"], right - _DAY) + _DAY - left) / _DAY
             label_px = len(_event_label(row)) * _CHAR_PX + 12
             needed = max(needed, end_day / max(1 - label_px / _AXES_PX, 0.2))
-    needed = min(needed, _days_between(left, _LAST))  # a Timestamp cannot pass 2262
+    needed = max(min(needed, _days_between(left, last)), 1.0)  # a Timestamp cannot pass 2262, nor the window
     return _shift(left, needed), _AXES_PX / max(needed, 1.0)
 
 
@@ -393,6 +404,7 @@ def events_over_time(
     events: pd.DataFrame,
     *,
     salient_only: bool = True,
+    window=None,
     title: str = "Events over time, by kind",
 ) -> Figure:
     """Stacked bars: events per day, week, month or year (chosen from the span), by kind.
@@ -400,7 +412,8 @@ def events_over_time(
     Each event counts once (mentions sharing an ``event_id`` are one event), at the
     middle of its dates. Events known only by an open
     bound (``before publication``) are counted in ``n_hidden`` but not drawn, as are
-    those outside the bulk of the dates (listed in ``outliers``). With ``salient_only``
+    those outside the bulk of the dates or outside ``window`` (e.g. :func:`publication_window`
+    of the corpus's articles), listed in ``outliers``. With ``salient_only``
     reporting and cognitive events (``salient`` False) are left out; rows whose
     ``salient`` is <NA> (not yet classified) are kept.
 
@@ -419,10 +432,13 @@ def events_over_time(
         message = NO_EVENTS if not n_open else f"{NO_EVENTS} with a known date ({n_open} open-ended)"
         return _set_info(empty_figure(title, message), title=title, kind="bar", n_drawn=0, n_hidden=n_open)
     mid = _midpoints(ev)
-    lo, hi, out = date_window(mid)
+    lo, hi, out = date_window(mid, within=window)
     outliers = _outlier_rows(ev[out.to_numpy()])
     n_out = int(out.sum())
     ev, mid = ev[~out.to_numpy()], mid[~out.to_numpy()]
+    if ev.empty:  # every dated event outside the window: listed, not drawn
+        fig = empty_figure(title, f"{NO_EVENTS} within the axis ({n_out} outside, listed below)")
+        return _set_info(fig, title=title, kind="bar", n_drawn=0, n_hidden=n_open + n_out, outliers=outliers)
     freq, period = _period_of(_days_between(lo, hi))
     periods = mid.dt.to_period(freq)
     index = pd.period_range(periods.min(), periods.max(), freq=freq)
@@ -441,6 +457,8 @@ def events_over_time(
         ax.bar(x, values, width=width, bottom=bottom, color=colour, label=kind, align="edge", gid="count-bars")
         bottom += values
         series[kind] = {_period_label(p): int(v) for p, v in zip(index, values, strict=True) if v}
+    # the periods drawn, whole, with a little room; never beyond the window
+    ax.set_xlim(*(mdates.date2num(e) for e in axis_limits(index[0].start_time, index[-1].end_time.floor("D"), window)))
     _date_axis(ax.xaxis)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     notes = []

@@ -75,6 +75,12 @@ def test_seed_summary_killed_4_injured_not_reported(seed_facts):
         ("Six miners were trapped and two miners are missing.", {("miner", 2, "missing")}),
         ("Police arrested three men on Tuesday.", {("man", 3, "arrested")}),
         ("Gunmen kidnapped five students from the school.", {("student", 5, "kidnapped")}),
+        # a dateline the parser hangs on the number is not part of it
+        ("KELMAR - Five people were killed in a fire.", {("person", 5, "killed")}),
+        ("TARVOS - Three officers were wounded in a shootout.", {("officer", 3, "injured")}),
+        # driven from their homes: displaced; fleeing a house is not
+        ("Floods forced 2,000 people from their homes on Friday.", {("person", 2000, "displaced")}),
+        ("The suspect fled the house before police arrived.", set()),
     ],
 )
 def test_rows(read, text, expected):
