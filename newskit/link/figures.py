@@ -120,7 +120,6 @@ _AREA = (
     r"(?:nationwide|countrywide|statewide|across\s+the\s+(?:country|nation|region|state|city)\b"
     r"|in\s+(?:the\s+)?(?:country|nation|America|United\s+States)(?![\w'’])(?!\.?\s+history))"
 )
-_ROUNDUP = re.compile(r"\b(?:" + _PERIOD + "|" + _AREA + ")", re.IGNORECASE)
 _ROUNDUP_PERIOD = re.compile(r"\b(?:" + _PERIOD + ")", re.IGNORECASE)
 _ROUNDUP_AREA = re.compile(r"\b" + _AREA, re.IGNORECASE)
 
@@ -130,8 +129,13 @@ _ROUNDUP_AREA = re.compile(r"\b" + _AREA, re.IGNORECASE)
 _POPULATION_SCALE = 1_000_000
 
 
-def is_roundup(text: str) -> bool:
+def is_roundup(text: str, *, number_at: int = 0) -> bool:
     """Whether a clause or sentence frames its number as a national or yearly round-up.
+
+    Args:
+        text: The clause or sentence.
+        number_at: Where the number stands in ``text``: period words count anywhere in it,
+            area words only from the number on (see ``_AREA``).
 
     Examples:
         >>> is_roundup("more than 300 people have died in such attacks this year")
@@ -139,34 +143,20 @@ def is_roundup(text: str) -> bool:
         >>> is_roundup("Twelve people were killed at the bridge on Monday")
         False
     """
-    return bool(_ROUNDUP.search(text or ""))
-
-
-def _sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence holding ``[start, end)`` (split at ``. ``, ``! ``, ``? `` and newlines)."""
-    left = max(
-        text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start), text.rfind("\n", 0, start)
-    )
-    rights = [
-        i for i in (text.find(". ", end), text.find("\n", end), text.find("! ", end), text.find("? ", end)) if i >= 0
-    ]
-    return text[left + 1 : min(rights) if rights else len(text)]
+    text = text or ""
+    return bool(_ROUNDUP_PERIOD.search(text) or _ROUNDUP_AREA.search(text, number_at))
 
 
 class _Breaks:
-    """Where the sentence breaks of one text are, found once; :meth:`around` gives what
-    :func:`_sentence_around` gives by bisection (its scans to the text's ends, once per row, grew
-    with the square of the article's length)."""
+    """Where the sentence breaks of one text are (``. ``, ``! ``, ``? `` and newlines), found once
+    and bisected per number (scanning the text with ``str.rfind``/``find`` once per row grew with
+    the square of the article's length)."""
 
     _MARKS = (". ", "! ", "? ", "\n")
 
     def __init__(self, text: str):
         self.text = text
         self.at = {mark: [m.start() for m in re.finditer(re.escape(mark), text)] for mark in self._MARKS}
-
-    def around(self, start: int, end: int) -> str:
-        left, right = self.bounds(start, end)
-        return self.text[left:right]
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
         """Where the sentence holding ``[start, end)`` begins and ends."""
@@ -232,8 +222,7 @@ def _reports(facts: Facts) -> list[dict]:
         if article_id not in breaks:
             breaks[article_id] = _Breaks(info[article_id]["text"])
         left, right = breaks[article_id].bounds(int(start), int(end))
-        text = info[article_id]["text"]
-        return bool(_ROUNDUP_PERIOD.search(text[left:right]) or _ROUNDUP_AREA.search(text[int(start) : right]))
+        return is_roundup(info[article_id]["text"][left:right], number_at=int(start) - left)
 
     casualties = facts.casualties
     casualty_spans: dict[str, list[tuple[int, int]]] = {}
