@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from newskit import formatting as fmt
-from newskit import report
+from newskit import plots, report
 from newskit.store import read_facts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -254,6 +254,9 @@ MAX_EVENT_LABELS = 90
 #: at least a year (events a little before the first report, room for the last label). An address number
 #: read as a year (1700) or a date far in the future must never stretch it.
 MARGIN_SHARE, MARGIN_MIN = 0.25, pd.Timedelta(days=366)
+#: The story page's events axis stays within a quarter of the story's own reports (its first and last
+#: publication): the happening a little before, a trial set for the coming weeks; never last year's attack.
+STORY_MARGIN = pd.Timedelta(days=92)
 
 
 def _publication_window(facts) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -270,7 +273,7 @@ def _date_axes(out: Path, names=("timeline", "compare", "story")):
             continue
         for info in run["figures"]:
             if notebook == "story" and info["name"] not in ("articles", "figures"):
-                continue  # the story's own events may lie years before the corpus (background)
+                continue  # the story's events: see _assert_story_events_near_its_reports
             for axes in info["axes"]:
                 if isinstance(axes["x"][0], str):
                     yield notebook, info["name"], tuple(map(pd.Timestamp, axes["x"]))
@@ -308,6 +311,20 @@ def _assert_axes_on_publication_span(out: Path, facts) -> None:
         assert lo <= left <= right <= hi, (notebook, name, str(left), str(right), "window", str(lo), str(hi))
         checked += 1
     assert checked >= 3  # the stories, the events per period and the events at least
+    _assert_story_events_near_its_reports(out, facts)
+
+
+def _assert_story_events_near_its_reports(out: Path, facts) -> None:
+    """The story page's events axis lies within the margin of the publication span of the story it shows."""
+    run = _manifest(out)["notebooks"]["story"]
+    axes = [a["x"] for f in run["figures"] if f["name"] == "events" for a in f["axes"] if isinstance(a["x"][0], str)]
+    if not axes:
+        return  # no dated event: the page says so instead of drawing
+    story_id = plots.find_story(facts.stories, run["parameters"].get("story", ""))  # the page's own choice
+    published = facts.articles.loc[facts.articles["story_id"] == story_id, "published"].dropna()
+    lo, hi = published.min().floor("D") - STORY_MARGIN, published.max().floor("D") + STORY_MARGIN
+    for left, right in (tuple(map(pd.Timestamp, x)) for x in axes):
+        assert lo <= left <= right <= hi, ("story events", str(left), str(right), "window", str(lo), str(hi))
 
 
 def _assert_few_lanes_and_labels(out: Path, facts) -> None:

@@ -53,6 +53,7 @@ from ._common import WIDTH as WIDTH
 from ._dates import FENCE_IQR as FENCE_IQR
 from ._dates import MAX_SPAN_YEARS, date_window, publication_window
 from ._dates import MIN_FENCE_YEARS as MIN_FENCE_YEARS
+from ._dates import STORY_MARGIN_DAYS as STORY_MARGIN_DAYS
 from .compare import (
     GROUP_BY,
     article_groups,

@@ -24,6 +24,11 @@ MIN_FENCE_YEARS = 1
 #: background event ("Kosovo declared independence in 2008") is listed, not drawn.
 PUBLICATION_MARGIN_SHARE = 0.2
 PUBLICATION_MARGIN_DAYS = 365
+#: The least margin of one story's page (``publication_window(..., min_margin_days=STORY_MARGIN_DAYS)``):
+#: a story's reports span days or weeks (linking caps a story at 30 days), so a year of room would
+#: squash them; a quarter keeps a happening a little before the first report and a trial or vote
+#: set for the coming weeks, and lists last year's attack under the chart.
+STORY_MARGIN_DAYS = 91
 
 
 def _clamp(ts) -> pd.Timestamp:
@@ -61,16 +66,20 @@ def _midpoints(frame: pd.DataFrame) -> pd.Series:
     return out
 
 
-def publication_window(published: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+def publication_window(
+    published: pd.Series, *, min_margin_days: float = PUBLICATION_MARGIN_DAYS
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The dates a corpus page's axis may cover: the publication span widened by a margin.
 
     The margin is :data:`PUBLICATION_MARGIN_SHARE` of the span, at least
-    :data:`PUBLICATION_MARGIN_DAYS` days, each side. Pass it as ``window`` to the
+    ``min_margin_days`` days, each side. Pass it as ``window`` to the
     timeline charts so that events dated long before the corpus (background history,
     an address number read as a year) are listed under the chart instead of stretching it.
 
     Args:
         published: Publication dates (``articles.published``; NaT ignored).
+        min_margin_days: The least margin: :data:`PUBLICATION_MARGIN_DAYS` for a corpus,
+            :data:`STORY_MARGIN_DAYS` for one story's reports.
 
     Returns:
         ``(first, last)`` days, or None when no publication date is known.
@@ -79,12 +88,15 @@ def publication_window(published: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp
         >>> first, last = publication_window(pd.Series(pd.to_datetime(["2016-01-01", "2018-01-01"])))
         >>> str(first.date()), str(last.date())
         ('2015-01-01', '2019-01-01')
+        >>> first, last = publication_window(pd.Series(pd.to_datetime(["2016-01-01"])), min_margin_days=STORY_MARGIN_DAYS)
+        >>> str(first.date()), str(last.date())
+        ('2015-10-02', '2016-04-01')
     """
     known = pd.to_datetime(published).dropna()
     if known.empty:
         return None
     first, last = _clamp(known.min()), _clamp(known.max())
-    margin = max(_days_between(first, last) * PUBLICATION_MARGIN_SHARE, float(PUBLICATION_MARGIN_DAYS))
+    margin = max(_days_between(first, last) * PUBLICATION_MARGIN_SHARE, float(min_margin_days))
     return _shift(first, -margin).floor("D"), _shift(last, margin).floor("D")
 
 
