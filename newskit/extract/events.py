@@ -390,7 +390,35 @@ def _is_trigger(token: Token) -> bool:
 
 
 def _noun_kind(noun: Token) -> str:
-    return _triggers().get((noun.lemma_.lower(), "noun")) or "other"
+    kind = _triggers().get((noun.lemma_.lower(), "noun")) or "other"
+    return "arrest" if kind == "violence" and _police_operation(noun) else kind
+
+
+def _police_operation(trigger: Token) -> bool:
+    """Whether ``trigger`` is a raid carried out by law enforcement, an arrest rather than an attack.
+
+    Its agent says so ("police raided", "customs officers, who raided", "a raid by police"), or
+    what it targets ("a drug raid", "the port smuggling raid"), or the clause it belongs to
+    ("police arrested eight people in a raid"); a raid by gunmen or troops stays violence.
+    """
+    roles = lexicons.table("law_enforcement", lower=True)
+    if roles.get(trigger.lemma_.lower()) != "operation":
+        return False
+    if trigger.pos_ in ("VERB", "AUX"):
+        agents = [c for c in trigger.children if c.dep_ == "nsubj"]
+        agents += [g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if trigger.dep_ == "relcl":  # "officers who raided": the antecedent, without the clause itself
+            agents += [trigger.head, *(c for c in trigger.head.children if c.dep_ == "compound")]
+            return any(roles.get(t.lemma_.lower()) in ("agent", "crime") for t in agents)
+    else:
+        agents = [c for c in trigger.children if c.dep_ in ("compound", "amod", "nmod", "poss")]
+        agents += [g for c in trigger.children if c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
+        verb = trigger.head.head if trigger.dep_ == "pobj" else None
+        if verb is not None and verb.pos_ == "VERB":  # "arrested eight people in a raid"
+            if _triggers().get((verb.lemma_.lower(), "verb")) == "arrest":
+                return True
+            agents += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(roles.get(t.lemma_.lower()) in ("agent", "crime") for a in agents for t in a.subtree)
 
 
 def _irrealis(verb: Token) -> bool:
@@ -468,6 +496,8 @@ def _clause_tokens(predicate: Token, predicates: list[Token]) -> list[Token]:
 def _kind(predicate: Token, cue_starts: set, casualty_spans: _Spans) -> str:
     lemma = predicate.lemma_.lower()
     kind = _triggers().get((lemma, "verb"))
+    if kind == "violence" and _police_operation(predicate):
+        kind = "arrest"
     if kind is None and predicate.idx in cue_starts:
         kind = "statement"
     if kind is None and lemma in _reporting_verbs() and any(c.dep_ == "ccomp" for c in predicate.children):

@@ -305,3 +305,18 @@ def test_a_story_naming_three_days_equally_often_reports_on_none_of_them(nlp):
     said = by_trigger(events(nlp, text, "1998-10-26"), "said")
     assert said["dated_by"] != "narrative"
     assert pd.isna(said["date_start"]) and said["date_end"] == pd.Timestamp("1998-10-26")
+
+
+def test_a_raid_by_law_enforcement_is_an_arrest_and_one_by_gunmen_or_troops_is_violence(nlp):
+    cases = {
+        "Police raided a warehouse in the old port on Tuesday.": ("raided", "arrest"),
+        "The customs officers, who raided the depot on Monday, found no weapons.": ("raided", "arrest"),
+        "Officers arrested six men in a raid on a gambling den on Friday.": ("raid", "arrest"),
+        "Two men were hurt in Friday's drug raid.": ("raid", "arrest"),
+        "Gunmen raided a village on Tuesday and killed four farmers.": ("raided", "violence"),
+        "Rebels raided a police station on Sunday.": ("raided", "violence"),  # the police are its target
+        "Troops raided the rebel camp on Monday, killing five fighters.": ("raided", "violence"),
+        "Three soldiers were killed in a raid by militants on Friday.": ("raid", "violence"),
+    }
+    for text, (trigger, kind) in cases.items():
+        assert by_trigger(events(nlp, text, "2024-03-06"), trigger)["kind"] == kind, text

@@ -69,11 +69,6 @@ def test_stories_table_counts_articles_and_outlets_and_dates_the_happening(facts
     assert len(stories) == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss: the events extractor classes a police raid as violence, so the raid-and-arrests "
-    "story counts more violence than arrest mentions",
-)
 def test_a_police_raid_with_arrests_is_an_arrest_story(facts, story_of):
     assert facts.stories.set_index("story_id").loc[story_of["tarvos"], "kind"] == "arrest"
 
