@@ -111,11 +111,44 @@ class Timex:
 
 @functools.cache
 def holidays() -> dict[str, tuple[int, ...]]:
-    """Fixed-date and rule-based holidays: name → (month, day), (month, weekday, nth) or (month, weekday, nth, from day)."""
+    """Fixed-date and rule-based holidays: name → (month, day), (month, weekday, nth) or (month, weekday, nth, from day).
+
+    Easter-based holidays (rule ``easter+N``, N days from Easter Sunday) are in :func:`easter_holidays`.
+    """
     table = {}
     for name, rule in lexicons.rows("holidays.tsv"):
-        table[name.lower()] = tuple(int(x) for x in rule.split("-"))
+        if not rule.startswith("easter"):
+            table[name.lower()] = tuple(int(x) for x in rule.split("-"))
     return table
+
+
+@functools.cache
+def easter_holidays() -> dict[str, int]:
+    """Holidays that move with Easter: name → days from Easter Sunday (``good friday`` → -2)."""
+    return {
+        name.lower(): int(rule[len("easter") :] or 0)
+        for name, rule in lexicons.rows("holidays.tsv")
+        if rule.startswith("easter")
+    }
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Western (Gregorian) Easter Sunday of ``year`` (the anonymous Gregorian computus).
+
+    Examples:
+        >>> easter_sunday(2000), easter_sunday(2024)
+        (datetime.date(2000, 4, 23), datetime.date(2024, 3, 31))
+    """
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday_shift = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday_shift) // 433
+    month = (h + weekday_shift - 7 * m + 90) // 25
+    day = (h + weekday_shift - 7 * m + 33 * month + 19) % 32
+    return dt.date(year, month, day)
 
 
 # --------------------------------------------------------------------------- numbers
@@ -299,6 +332,9 @@ def _clean(text: str) -> str:
 
 
 def _strip_mod(text: str) -> tuple[str, str | None]:
+    side = re.match(r"(pre|post)-(?=\d{4}\b|(?:the\s+)?\d{3}0'?s\b)", text)
+    if side:  # "post-1959 politics", "pre-1990s": the year itself, with the side of it meant
+        return text[side.end() :], "BEFORE" if side[1] == "pre" else "AFTER"
     mod = None
     if " or so " in text:  # "a week or so ago"
         text, mod = text.replace(" or so ", " "), "APPROX"
@@ -489,6 +525,9 @@ def _time_of_day(core: str, ctx: _Context) -> Timex | None:
             day_value = _day_value(rest, ctx)
             if day_value is not None:
                 return Timex("TIME", f"{day_value}T{clock}", anchored=True)
+    clock = _clock_of_part(core)
+    if clock is not None:  # "at 4 in the morning", "10 at night": a clock time on the day in view
+        return Timex("TIME", f"{_day_value('today', ctx)}T{clock}", anchored=True)
     # part of a day: "this morning", "Friday evening", "late yesterday afternoon", "last night", "tonight"
     match = re.fullmatch(r"(?:early|late|mid)[\s-]?(?P<part>morning|afternoon|evening)", core)
     if match:  # "by mid afternoon": a part of the publication day
@@ -514,6 +553,27 @@ def _time_of_day(core: str, ctx: _Context) -> Timex | None:
         if day_value is not None:
             return Timex("TIME", f"{day_value}T{PARTS_OF_DAY[part]}", anchored=True)
     return None
+
+
+_HOUR_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+#: An hour told by the part of the day it falls in: ``4 in the morning``, ``ten at night``.
+_CLOCK_OF_PART = re.compile(
+    rf"(?:at\s+)?(?P<hour>\d{{1,2}}|{'|'.join(_HOUR_WORDS)})(?::(?P<minute>\d\d))?(?:\s+o'clock)?\s+"
+    r"(?:in\s+the\s+(?P<part>morning|afternoon|evening)|at\s+(?P<night>night))"
+)
+
+
+def _clock_of_part(core: str) -> str | None:
+    """``4 in the morning`` → ``04:00``, ``3:30 in the afternoon`` → ``15:30``, ``11 at night`` → ``23:00``."""
+    match = _CLOCK_OF_PART.fullmatch(core)
+    if match is None:
+        return None
+    hour = int(match["hour"]) if match["hour"].isdigit() else _HOUR_WORDS.index(match["hour"]) + 1
+    if not 1 <= hour <= 12:
+        return None
+    later = match["part"] in ("afternoon", "evening") or (match["night"] and hour >= 6)
+    hour = hour % 12 + (12 if later else 0)  # "12 in the morning" is midnight; "2 at night" is 02:00
+    return f"{hour:02d}:{match['minute'] or '00'}"
 
 
 def _day_value(words: str, ctx: _Context) -> str | None:
@@ -937,6 +997,13 @@ def _duration(core: str, ctx: _Context) -> Timex | None:
     if match:
         unit, time_unit, _ = UNIT_WORDS[(match["unit"] or match["unit2"]).rstrip("s")]
         return Timex("DURATION", f"P{'T' if time_unit else ''}X{unit}")
+    lasting = re.fullmatch(rf"{_UNIT}-long", core)
+    if lasting:  # "a day-long meeting" lasts one day, "a years-long dispute" some years
+        unit, time_unit, mult = UNIT_WORDS[lasting["unit"].replace("centurie", "century")]
+        prefix = "PT" if time_unit else "P"
+        if not lasting.group(0).split("-")[0].endswith("s"):
+            return Timex("DURATION", f"{prefix}{mult}{unit}")
+        return Timex("DURATION", "PXY" if mult == 10 else "PXC" if mult == 100 else f"{prefix}X{unit}")
     core = re.sub(r"^(?:for|over|during|in|of)\s+", "", core)
     core = re.sub(r"\s+(?:long|later|straight|running|in a row|old)$", "", core)
     core = re.sub(
@@ -1016,26 +1083,34 @@ def _holiday(core: str, ctx: _Context) -> Timex | None:
     match = re.fullmatch(r"(?:(?P<rel>last|this|next)\s+)?(?P<name>.+?)(?:\s+(?P<year>\d{4}))?", core)
     if not match:
         return None
+    week = re.fullmatch(r"(?P<feast>easter|holy)\s+week", match["name"])
     rule = holidays().get(match["name"])
-    if rule is None:
+    easter_offset = 0 if week else easter_holidays().get(match["name"])
+    if rule is None and easter_offset is None:
         return None
     year = int(match["year"]) if match["year"] else None
     if year is None:
         if ctx.dct is None:
-            return Timex("DATE", "XXXX-XX-XX", anchored=True)
+            return Timex("DATE", "XXXX-WXX" if week else "XXXX-XX-XX", anchored=True)
         year = ctx.dct.year + {"last": -1, "next": 1}.get(match["rel"] or "", 0)
-    if len(rule) == 2:
+    if easter_offset is not None:
+        day = easter_sunday(year) + dt.timedelta(days=easter_offset)
+    elif len(rule) == 2:
         day = dt.date(year, rule[0], rule[1])
     else:
         month, weekday, nth, *from_day = rule
         first = dt.date(year, month, from_day[0] if from_day else 1)
         day = first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
-    if match["year"] is None and ctx.dct is not None and ctx.tense != FUTURE and day > ctx.dct:
-        return (
-            _holiday(f"last {match['name']}", ctx)
-            if match["rel"] is None
-            else Timex("DATE", day.isoformat(), anchored=True)
-        )
+    begins = day - dt.timedelta(days=6) if week else day
+    if match["year"] is None and match["rel"] is None and ctx.dct is not None:
+        # a holiday not yet come this year is last year's in a clause about the past, and one
+        # already gone is next year's in a clause about the future
+        if ctx.tense != FUTURE and begins > ctx.dct:
+            return _holiday(f"last {match['name']}", ctx)
+        if ctx.tense == FUTURE and day < ctx.dct:
+            return _holiday(f"next {match['name']}", ctx)
+    if week:  # "Easter week", "Holy Week": the week that ends on Easter Sunday
+        return Timex("DATE", _iso_week(day), anchored=match["year"] is None)
     return Timex("DATE", day.isoformat(), anchored=match["year"] is None)
 
 

@@ -74,6 +74,10 @@ _WORD_TIMEX = re.compile(
     r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many|\d+) (?:more )?"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries) (?:ago|earlier|later)|"
     r"(?:years|months|weeks|days|decades|hours|centuries) ago|thanksgiving(?: day)?|christmas|"
+    r"(?:easter|holy) week|easter(?: sunday| monday)?(?! island| eggs?\b| bunny| rising| lil)|good friday|palm sunday|"
+    r"(?:\d{1,2}(?::\d\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?: o'clock)? "
+    r"(?:in the (?:morning|afternoon|evening)|at night)|"
+    r"(?:pre|post)-(?:1[89]|20)\d\d|(?:hour|day|week|month|year|decade|centur(?:y|ie))s?-long|"
     r"(?:(?<=in )|(?<=by )|(?<=until )|(?<=since )|(?<=last )|(?<=next )|(?<=early )|(?<=late )|(?<=mid-))"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december)(?! \d)|"
     r"(?:this|last|next) (?:week|weekend|month|year|quarter|spring|summer|fall|autumn|winter)|yesterday|today|tomorrow|tonight|"
@@ -219,7 +223,7 @@ def extract_timexes(doc: Doc) -> list[dict]:
         day_after = _DAY_AFTER_CLOCK.match(text, end) if timex.type == "TIME" else None
         if day_after and not _NAMES_DAY.search(text[start:end]):
             # "at 10:35 a.m. (0735 GMT) Friday": the clock time is on the day named right after it
-            day = normalise(day_after["day"], dct=dct, tense=tense)
+            day = normalise(day_after["day"] or day_after["glossed"], dct=dct, tense=tense)
             if day is not None and re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", day.value or ""):
                 timex.value = day.value + timex.value[10:]
                 rows[-1] = _row(doc, text, start, end, timex, dct, anchor_at=anchor_at)
@@ -290,7 +294,9 @@ _NAMES_DAY = re.compile(
 )
 
 _DAY_AFTER_CLOCK = re.compile(
-    r"\s*(?:\([^()]{1,24}\)\s*)?,?\s*(?:on\s+)?(?P<day>(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow)\b",
+    r"\s*(?:\([^()]{1,24}\)\s*)?,?\s*(?:on\s+)?(?P<day>(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow)\b"
+    # "at 4 in the morning (4 a.m. EDT Thursday)": the day closes a gloss of the time in brackets
+    r"|\s*\([^()]{0,24}?\b(?P<glossed>(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tomorrow)\)",
     re.IGNORECASE,
 )
 
@@ -550,8 +556,11 @@ def _not_a_year(doc: Doc, text: str, start: int, end: int) -> bool:
     return False
 
 
-#: A capitalised time unit after a capitalised word or a number is a title: ABC's "This Week", CBS's "60 Minutes".
-_TITLE_UNIT = re.compile(r"\b(?:[A-Z][a-z]*|\d+) (?:Weeks?|Months?|Years|Days|Hours|Minutes)\b")
+#: A capitalised time unit after a capitalised word or a number is a title: ABC's "This Week", CBS's "60 Minutes"
+#: (not the weeks named after a feast: "Holy Week").
+_TITLE_UNIT = re.compile(
+    r"\b(?!(?:Holy|Easter) Week\b)(?:[A-Z][a-z]*|\d+) (?:Weeks?|Months?|Years|Days|Hours|Minutes)\b"
+)
 
 
 def _word_hit_ok(doc: Doc, start: int, end: int, text: str) -> bool:

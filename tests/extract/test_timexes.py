@@ -263,6 +263,38 @@ def test_the_day_before_a_named_day(nlp):
     assert row["value"] == "2024-03-04"  # last Tuesday is 2024-03-05
 
 
+def test_an_hour_told_by_the_part_of_the_day_is_a_clock_time(nlp):
+    row = one(nlp, "The ferry leaves at 5 in the morning, the harbour master said.", "2024-03-06", "5 in the morning")
+    assert (row["type"], row["value"]) == ("TIME", "2024-03-06T05:00")
+    row = one(nlp, "Neighbours heard shouting at eleven at night.", "2024-03-06", "eleven at night")
+    assert row["value"] == "2024-03-06T23:00"
+
+
+def test_a_clock_time_takes_the_day_that_closes_its_gloss_in_brackets(nlp):
+    text = "The convoy will set off at 6 in the evening (1800 GMT Friday), organisers said."
+    row = one(nlp, text, "2024-03-06", "6 in the evening")  # published on a Wednesday
+    assert row["value"] == "2024-03-08T18:00"
+
+
+def test_holidays_that_move_with_easter(nlp):
+    text = "Pilgrims filled the old town as Holy Week began, and the procession will leave on Good Friday."
+    table = timexes(nlp, text, "2025-04-14")  # Easter Sunday 2025 is April 20
+    assert dict(zip(table["text"], table["value"], strict=True)) == {
+        "Holy Week": "2025-W16",
+        "Good Friday": "2025-04-18",
+    }
+
+
+def test_a_year_after_pre_or_post_is_that_year_with_its_side(nlp):
+    row = one(nlp, "Historians compared the post-1945 settlement with the one before it.", "2024-03-06", "post-1945")
+    assert (row["value"], row["mod"]) == ("1945", "AFTER")
+
+
+def test_a_day_long_meeting_lasts_a_day(nlp):
+    row = one(nlp, "The ministers left their second day-long meeting without a deal.", "2024-03-06", "day-long")
+    assert (row["type"], row["value"]) == ("DURATION", "P1D")
+
+
 # --------------------------------------------------------------------------- the rules without spaCy
 
 
@@ -306,6 +338,17 @@ def test_the_day_before_a_named_day(nlp):
         # the Tuesday after the first Monday of November; the last Monday of May
         ("Election Day", "future", ("DATE", "1989-11-07", None)),
         ("Memorial Day", "past", ("DATE", "1989-05-29", None)),
+        # Easter Sunday 1989 was March 26; Easter 1990 falls on April 15
+        ("Easter", "past", ("DATE", "1989-03-26", None)),
+        ("Easter Monday", "future", ("DATE", "1990-04-16", None)),
+        ("Palm Sunday", "past", ("DATE", "1989-03-19", None)),
+        ("Easter week", "past", ("DATE", "1989-W12", None)),
+        ("4 in the morning", None, ("TIME", "1989-10-30T04:00", None)),
+        ("3:30 in the afternoon", None, ("TIME", "1989-10-30T15:30", None)),
+        ("12 in the morning", None, ("TIME", "1989-10-30T00:00", None)),
+        ("pre-1990s", None, ("DATE", "199X", "BEFORE")),
+        ("week-long", None, ("DURATION", "P1W", None)),
+        ("months-long", None, ("DURATION", "PXM", None)),
     ],
 )
 def test_normalise(text, tense, expected):
