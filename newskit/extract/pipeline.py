@@ -27,8 +27,6 @@ How to add a new kind of fact (four steps, in this order):
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -41,6 +39,7 @@ from .. import schema
 from ..articles import complete_article, published_date
 from ..facts import entities_table
 from . import attributions, casualties, entities, events, quantities, roles, timexes
+from ._gc import older_objects_frozen
 from .tone import score_tone
 
 __all__ = [
@@ -240,7 +239,7 @@ def iter_article_facts(
     """
     rows = articles.to_dict("records") if isinstance(articles, pd.DataFrame) else articles
     records = [complete_article(r) for r in rows]
-    with _older_objects_frozen():
+    with older_objects_frozen():
         yield from _extract_each(
             nlp, records, batch_size=batch_size, n_process=n_process, errors=errors, failures=failures
         )
@@ -268,26 +267,6 @@ def _extract_each(nlp, records, *, batch_size, n_process, errors, failures):
                 failures.append(_failure(record, f"{type(exc).__name__}: {exc}"))
             continue
         yield record, tables
-
-
-@contextlib.contextmanager
-def _older_objects_frozen():
-    """Keep Python's cyclic garbage collector off the objects alive before extraction starts.
-
-    Parsing and extracting allocate many short-lived objects, so full collections run during a
-    long extraction, and each walked every object in the process: the spaCy model's, pandas',
-    the caller's. ``gc.freeze()`` sets those aside (what already exists is not garbage made by
-    the extraction) and ``gc.unfreeze()`` hands them back afterwards, so nothing stays
-    uncollectable. Left alone when the caller froze objects itself or disabled the collector.
-    """
-    if gc.get_freeze_count() or not gc.isenabled():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _failure(record: dict, problem: str) -> dict:
