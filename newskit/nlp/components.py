@@ -7,11 +7,14 @@ token and calls the rules, caching only part of its work. Together they took a f
 parse time of ``en_core_web_sm``.
 
 * :class:`TableAttributeRuler` is spaCy's :class:`~spacy.pipeline.AttributeRuler` (same
-  patterns, same serialisation) that evaluates the rules whose patterns are single tokens
-  tested for equality (``TAG``, ``LOWER``, ``ORTH``, ``DEP``, ``IS_SPACE``) once per distinct
-  combination of those values, and reads and writes the Doc with ``to_array``/``from_array``.
-  Every other rule still goes through a Matcher. Rules apply in spaCy's order (by rule number:
-  a later rule overrides an earlier one on the same token), so the result is the same.
+  patterns, same serialisation) that evaluates token tests (``TAG``, ``LOWER``, ``ORTH``,
+  ``DEP``, ``IS_SPACE`` by equality, ``IN``, ``NOT_IN`` or ``REGEX``, as the Matcher reads
+  them) once per distinct combination of those values, follows the few multi-token patterns
+  from their first token, and reads and writes the Doc with ``to_array``/``from_array``. A
+  pattern with anything else (an ``OP``, another attribute) still goes through a Matcher, and
+  a rule setting more than token fields makes the whole component run spaCy's code. Rules
+  apply in spaCy's order (by rule number: a later rule overrides an earlier one on the same
+  token), so the result is the same.
 * :class:`CachedLemmatizer` is spaCy's English rule lemmatizer whose answer is cached by
   everything the rules read: the token's text, coarse tag and morphology.
 
@@ -38,7 +41,7 @@ __all__ = ["CachedLemmatizer", "TableAttributeRuler", "speed_up"]
 ATTRIBUTE_RULER = "newskit_attribute_ruler"
 LEMMATIZER = "newskit_lemmatizer"
 
-#: Token attributes a "table" rule may test (by equality), as the Matcher reads them.
+#: Token attributes a "table" rule may test, as the Matcher reads them.
 _KEY_ATTRS = {"TAG": TAG, "LOWER": LOWER, "ORTH": ORTH, "DEP": DEP, "IS_SPACE": IS_SPACE}
 #: Attributes a rule may set that are plain token fields (``Token.set_struct_attr``), so writing
 #: them with ``Doc.from_array`` is what spaCy's ``set_token_attrs`` does.
@@ -48,7 +51,7 @@ _MAX_CACHED = 500_000
 
 
 class TableAttributeRuler(AttributeRuler):
-    """spaCy's attribute ruler, with single-token equality rules applied from a lookup table."""
+    """spaCy's attribute ruler, its rules applied from a table of token tests (see the module)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
