@@ -48,16 +48,18 @@ def main() -> None:
     from newskit.nlp import load_pipeline, model_version
 
     nlp = load_pipeline()
+    bare_nlp = load_pipeline(spacy_components=True)  # bare spaCy: its own attribute ruler and lemmatizer
     nk.extract_text(long_text(300), published="2024-05-01", nlp=nlp)  # warm up: lexicons, lazy imports
+    bare_nlp(long_text(300))
     rows, step_rows = [], []
     for size in args.sizes:
         text = long_text(size)
         n_words = len(text.split())
-        nlp.max_length = max(nlp.max_length, len(text) + 1)
+        nlp.max_length = bare_nlp.max_length = max(nlp.max_length, len(text) + 1)
         bare = newskit = (float("inf"), float("inf"))  # (wall, CPU) seconds, best of --repeat
         for _ in range(args.repeat):
             started, cpu_started = time.perf_counter(), time.process_time()
-            doc = nlp(text)
+            doc = bare_nlp(text)
             bare = min(bare[0], time.perf_counter() - started), min(bare[1], time.process_time() - cpu_started)
             started, cpu_started = time.perf_counter(), time.process_time()
             nk.extract(pd.DataFrame([{"text": text, "published": "2024-05-01"}]), nlp=nlp)

@@ -13,6 +13,7 @@ from ._version import __version__
 from .errors import InputError, ModelNotFoundError, NewskitError, NotebookError, ParameterError, StoreError
 from .extract import extract as _extract_articles
 from .extract import extract_text as _extract_text
+from .extract._gc import older_objects_frozen as _older_objects_frozen
 from .facts import Facts
 from .link import link
 from .link import link as _link_facts
@@ -58,8 +59,9 @@ def extract(articles, *, link: bool = True, **options) -> Facts:
         >>> len(facts.stories), int(nk.casualty_summary(facts).loc[0, "killed"])
         (1, 4)
     """
-    facts = _extract_articles(articles, **options)
-    return _link_facts(facts) if link else facts
+    with _older_objects_frozen():  # the model and the caller's data are not the garbage to find
+        facts = _extract_articles(articles, **options)
+        return _link_facts(facts) if link else facts
 
 
 def extract_text(text: str, *, link: bool = True, **options) -> Facts:
@@ -76,8 +78,9 @@ def extract_text(text: str, *, link: bool = True, **options) -> Facts:
         >>> facts.articles.loc[0, "published"], len(facts.stories)
         (Timestamp('2024-03-06 00:00:00'), 1)
     """
-    facts = _extract_text(text, **options)
-    return _link_facts(facts) if link else facts
+    with _older_objects_frozen():
+        facts = _extract_text(text, **options)
+        return _link_facts(facts) if link else facts
 
 
 def casualty_summary(facts, *, by: str = "article"):

@@ -369,10 +369,10 @@ def frame(table: str, rows: Iterable[Mapping] = ()) -> pd.DataFrame:
     rows = list(rows)
     if not rows:
         return _empty(table).copy()
+    allowed = set(names)
     for row in rows:
-        unknown = set(row) - set(names)
-        if unknown:
-            raise KeyError(f"{table}: unknown column(s) {sorted(unknown)}")
+        if not allowed.issuperset(row):
+            raise KeyError(f"{table}: unknown column(s) {sorted(set(row) - allowed)}")
     data = {c.name: _column([row.get(c.name) for row in rows], c.dtype) for c in columns}
     return pd.DataFrame(data, columns=names)
 
@@ -401,16 +401,18 @@ def _column(values: list, dtype: str):
 
 
 def _all_plain(values: list, dtype: str) -> bool:
-    plain = _PLAIN[dtype]
-    return all(v is None or (type(v) in plain and _exact(v)) for v in values)
-
-
-def _exact(value) -> bool:
-    """Whether pandas' float inference (ints beside None become float64) keeps ``value`` exact."""
-    if type(value) is int:
-        return abs(value) < 2**53
-    if type(value) is float:
-        return value == value  # NaN
+    """Whether every cell is None or a plain value that pandas' float inference keeps exact (ints
+    beside None become float64: only ints under 2**53 survive; NaN is not a plain float)."""
+    types = set(map(type, values))
+    types.discard(type(None))
+    if not types <= set(_PLAIN[dtype]):
+        return False
+    if int in types and dtype != BOOL:
+        ints = [v for v in values if type(v) is int]
+        if max(ints) >= 2**53 or min(ints) <= -(2**53):
+            return False
+    if float in types:
+        return not any(v != v for v in values if type(v) is float)  # NaN
     return True
 
 
@@ -489,6 +491,8 @@ def _pandas_dtype(dtype: str, string_storage: str):
 
 
 def _as_list(value) -> list:
+    if type(value) is list:  # the common cell, first (what the general test below gives for it)
+        return list(map(str, value))
     if value is None or (not isinstance(value, (list, tuple)) and not hasattr(value, "tolist") and pd.isna(value)):
         return []
     return list(map(str, value.tolist() if hasattr(value, "tolist") else value))

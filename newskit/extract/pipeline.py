@@ -39,6 +39,7 @@ from .. import schema
 from ..articles import complete_article, published_date
 from ..facts import entities_table
 from . import attributions, casualties, entities, events, quantities, roles, timexes
+from ._gc import older_objects_frozen
 from .tone import score_tone
 
 __all__ = [
@@ -238,6 +239,14 @@ def iter_article_facts(
     """
     rows = articles.to_dict("records") if isinstance(articles, pd.DataFrame) else articles
     records = [complete_article(r) for r in rows]
+    with older_objects_frozen():
+        yield from _extract_each(
+            nlp, records, batch_size=batch_size, n_process=n_process, errors=errors, failures=failures
+        )
+
+
+def _extract_each(nlp, records, *, batch_size, n_process, errors, failures):
+    """The body of :func:`iter_article_facts`, over completed article records."""
     for doc, i in _parse(nlp, records, batch_size=batch_size, n_process=n_process):
         record = records[i]
         try:
