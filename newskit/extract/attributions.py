@@ -168,7 +168,7 @@ def extract_attributions(doc: Doc) -> list[dict]:
     Returns:
         One row per attribution, in text order.
     """
-    text = doc.text  # built anew on every access: read it once
+    text = _doc.text(doc)  # built anew on every access: read it once per Doc
     quotes = find_quotes(text)
     found = _verb_attributions(doc, text, quotes)
     found += _phrase_attributions(doc)

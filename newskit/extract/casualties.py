@@ -735,7 +735,7 @@ def extract_casualties(doc: Doc) -> list[dict]:
     """
     rows = []
     seen = set()
-    text = doc.text  # spaCy joins every token on each access: read once, or the cost grows with length squared
+    text = doc_text(doc)  # spaCy joins every token on each access: read it once per Doc
     for sentence, claim in _reconcile(_claims(doc)):
         start, end = _evidence(claim)
         key = (claim.outcome, claim.victim.i)

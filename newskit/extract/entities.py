@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import lexicons
 from ._doc import MENTIONS_KEY, sentence_of
+from ._doc import text as _text
 
 __all__ = ["NOT_ENTITY_LABELS", "demonym", "entity_id", "extract_mentions", "resolve_reference", "titles"]
 
@@ -467,14 +468,6 @@ def _owner_country(doc: Doc, mention: _Mention, by_token: dict[int, _Mention]) -
 
 
 # --------------------------------------------------------------------------- names and merging
-
-
-def _text(doc: Doc) -> str:
-    """``doc.text``, built once per Doc (spaCy joins every token on each access)."""
-    text = doc.user_data.get("nk_text")
-    if text is None:
-        text = doc.user_data["nk_text"] = doc.text
-    return text
 
 
 def _surface(doc: Doc, mention: _Mention) -> str:

@@ -71,7 +71,9 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from .. import lexicons
+from . import _doc
 from ._doc import entity_name, facts, mention_spans, sentence_of
+from ._doc import text as doc_text
 from ._timex_rules import interval
 
 __all__ = ["extract_events"]
@@ -134,7 +136,7 @@ def extract_events(doc: Doc) -> list[dict]:
     published = doc._.nk_published
     if isinstance(published, dt.datetime):
         published = published.date()
-    text = doc.text
+    text = doc_text(doc)  # spaCy joins every token on each access: read it once per Doc
     timexes = [t for t in facts(doc, "timexes") if t.get("start") is not None]
     sources = {
         a["cue_start"]: a["source"]
@@ -228,7 +230,7 @@ def _definite_noun(doc: Doc, row: dict) -> bool:
     span = doc.char_span(row["trigger_start"], row["trigger_end"], alignment_mode="expand")
     if span is None or span.root.pos_ != "NOUN":
         return False
-    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in span.root.children)
+    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in _doc.children(span.root))
 
 
 def _sentence_events(
@@ -247,13 +249,14 @@ def _sentence_events(
 ):
     """The event mentions of one sentence, dated."""
     predicates: list[Token] = []
-    for token in sent:  # heads come before their conjuncts, so a conjunct can check its head
+    sent_tokens = _doc.tokens(doc)[sent.start : sent.end]
+    for token in sent_tokens:  # heads come before their conjuncts, so a conjunct can check its head
         if _is_predicate(token) and (
-            token.dep_ != "conj" or token.head in predicates or token.head.dep_ in _CLAUSE_DEPS
+            token.dep_ != "conj" or _doc.head(token) in predicates or _doc.head(token).dep_ in _CLAUSE_DEPS
         ):
             predicates.append(token)
     predicate_ids = {p.i for p in predicates}
-    triggers = [t for t in sent if _is_trigger(t)]
+    triggers = [t for t in sent_tokens if _is_trigger(t)]
     trigger_ids = {t.i for t in triggers}
     owned = {p.i: _clause_tokens(p, predicates) for p in predicates}
     # the predicate whose clause holds each token (the context of noun and non-finite triggers)
@@ -288,11 +291,11 @@ def _sentence_events(
             clause = _clause_tokens(trigger, predicates)
         else:
             host = clause_of.get(trigger.i)
-            clause = owned[host] if host is not None else list(trigger.subtree)
+            clause = owned[host] if host is not None else list(_doc.subtree(trigger))
         if is_verb:
             row = _row(doc, text, sent, trigger, clause, kind, dating, index)
         else:
-            phrase = [t for t in trigger.subtree if t.i >= trigger.i - 4 and t.i <= trigger.i + 6]
+            phrase = [t for t in _doc.subtree(trigger) if t.i >= trigger.i - 4 and t.i <= trigger.i + 6]
             row = _row(
                 doc,
                 text,
@@ -303,7 +306,7 @@ def _sentence_events(
                 dating,
                 index,
                 description=_noun_phrase(doc, phrase),
-                participants_of=list(trigger.subtree),
+                participants_of=list(_doc.subtree(trigger)),
             )
         row["salient"] = _salient(trigger, kind, predicate_ids)
         source = sources.get(trigger.idx)
@@ -395,7 +398,7 @@ def _noun_kind(noun: Token) -> str:
 
 def _irrealis(verb: Token) -> bool:
     """A negated, modal, infinitive or imperative verb: what it names did not (yet) happen."""
-    for child in verb.children:
+    for child in _doc.children(verb):
         if child.dep_ == "neg" or (child.dep_ == "aux" and (child.lower_ in _MODALS or child.tag_ == "TO")):
             return True
     return verb.lemma_.lower() in ("prevent", "avoid", "stop", "threaten", "plan", "fear", "want", "seek")
@@ -403,11 +406,13 @@ def _irrealis(verb: Token) -> bool:
 
 def _verb_above(token: Token) -> Token | None:
     """The nearest verb governing ``token`` (None at the sentence root)."""
-    current = token
-    while current.head.i != current.i:
-        current = current.head
-        if current.pos_ in ("VERB", "AUX"):
-            return current
+    doc = token.doc
+    head_of, toks = _doc.heads(doc), _doc.tokens(doc)
+    i = token.i
+    while head_of[i] != i:
+        i = head_of[i]
+        if toks[i].pos_ in ("VERB", "AUX"):
+            return toks[i]
     return None
 
 
@@ -430,17 +435,17 @@ def _salient(trigger: Token, kind: str, predicate_ids: set[int]) -> bool:
 def _is_predicate(token: Token) -> bool:
     if token.pos_ != "VERB" or token.dep_ not in _CLAUSE_DEPS:
         return False
-    children = list(token.children)
-    if any(c.dep_ == "neg" for c in children):
+    kids = _doc.children(token)
+    if any(c.dep_ == "neg" for c in kids):
         return False  # "has not accepted": nothing happened
-    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in children):
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in kids):
         return False  # "must monitor", "could meet": not (yet) an event
     if token.lemma_.lower() in _non_eventive():
         return False
     if (
         token.dep_ == "ROOT"
         and token.tag_ == "VB"
-        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in children)
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in kids)
     ):
         return False  # an imperative ("Contact her at …", "Find details …") tells the reader, it reports nothing
     # participles and infinitives ("taking refuge", "to prevent") add no dated event
@@ -449,7 +454,7 @@ def _is_predicate(token: Token) -> bool:
 
 def _finite(token: Token) -> bool:
     return token.tag_ in ("VBD", "VBZ", "VBP") or any(
-        c.dep_ in ("aux", "auxpass") and c.tag_ != "TO" for c in token.children
+        c.dep_ in ("aux", "auxpass") and c.tag_ != "TO" for c in _doc.children(token)
     )
 
 
@@ -461,7 +466,7 @@ def _clause_tokens(predicate: Token, predicates: list[Token]) -> list[Token]:
     while stack:
         token = stack.pop()
         tokens.append(token)
-        stack.extend(c for c in token.children if c.i not in others)
+        stack.extend(c for c in _doc.children(token) if c.i not in others)
     return sorted(tokens, key=lambda t: t.i)
 
 
@@ -470,19 +475,19 @@ def _kind(predicate: Token, cue_starts: set, casualty_spans: _Spans) -> str:
     kind = _triggers().get((lemma, "verb"))
     if kind is None and predicate.idx in cue_starts:
         kind = "statement"
-    if kind is None and lemma in _reporting_verbs() and any(c.dep_ == "ccomp" for c in predicate.children):
+    if kind is None and lemma in _reporting_verbs() and any(c.dep_ == "ccomp" for c in _doc.children(predicate)):
         kind = "statement"
     if kind is None:
         # "lost their lives", "were killed": a casualty report is violence
         if casualty_spans.covers(predicate.idx):
             kind = "violence"
         else:
-            for child in predicate.children:
+            for child in _doc.children(predicate):
                 if child.dep_ in ("dobj", "nsubjpass", "pobj", "prep"):
-                    head = (
-                        child if child.dep_ != "prep" else next((g for g in child.children if g.dep_ == "pobj"), child)
+                    noun = (
+                        child if child.dep_ != "prep" else next((g for g in _doc.children(child) if g.dep_ == "pobj"), child)
                     )
-                    noun_kind = _triggers().get((head.lemma_.lower(), "noun"))
+                    noun_kind = _triggers().get((noun.lemma_.lower(), "noun"))
                     if noun_kind and noun_kind != "statement":
                         kind = noun_kind
                         break
@@ -506,8 +511,8 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
         span = doc.char_span(timex["start"], timex["end"], alignment_mode="expand")
         if span is None:
             continue
-        for token in span:
-            for child in token.children:  # "last October, when he was gunned down": the clause happened then
+        for token in _doc.tokens(doc)[span.start : span.end]:
+            for child in _doc.children(token):  # "last October, when he was gunned down": the clause happened then
                 if (
                     child.dep_ in ("relcl", "acl", "advcl")
                     and child.i in trigger_ids
@@ -517,8 +522,9 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
         current = span.root
         owner = None
         state = False
-        while current.head.i != current.i:
-            current = current.head
+        head_of = _doc.heads(doc)
+        while head_of[current.i] != current.i:
+            current = _doc.head(current)
             if current.i in trigger_ids and not (span.start <= current.i < span.end):
                 owner = current
                 break
@@ -545,13 +551,13 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
             owners.setdefault(noun.i, timex)
     for i, timex in list(owners.items()):
         # "began trading in July", "sought ..., saying on Friday": the verb the non-finite clause completes
-        token = doc[i]
+        token = _doc.tokens(doc)[i]
         # a verb happens with its complement ("began trading in July", "invited them to join in July
         # 1997"), but an expectation or a schedule does not ("is expected to close around year end")
-        while (token.dep_ == "xcomp" and token.head.lemma_.lower() not in _PROSPECTIVE_VERBS) or (
+        while (token.dep_ == "xcomp" and _doc.head(token).lemma_.lower() not in _PROSPECTIVE_VERBS) or (
             token.dep_ == "advcl" and token.tag_ == "VBG"
         ):
-            token = token.head
+            token = _doc.head(token)
             if token.i not in trigger_ids or token.i in owners:
                 break
             owners[token.i] = timex
@@ -622,17 +628,13 @@ def _timex_for(trigger: Token, owners: dict[int, dict]) -> dict | None:
     if timex is not None:
         return timex
     current = trigger
-    while current.head.i != current.i:
-        if (
-            current.dep_ == "relcl"
-            and current.head.pos_ == "NOUN"
-            and current.head.i in owners
-            and _tense(current) == "past"
-        ):
-            return owners[current.head.i]  # "the 1995 shooting of Dr. Short, who was wounded": then
+    head_of = _doc.heads(trigger.doc)
+    while head_of[current.i] != current.i:
+        head = _doc.head(current)
+        if current.dep_ == "relcl" and head.pos_ == "NOUN" and head.i in owners and _tense(current) == "past":
+            return owners[head.i]  # "the 1995 shooting of Dr. Short, who was wounded": then
         if current.dep_ not in _INHERIT_DEPS:
             return None
-        head = current.head
         if current.pos_ == "NOUN" and head.pos_ in ("VERB", "AUX") and _reports(head):
             return None  # "condemned on Tuesday the attack": the attack is not Tuesday's
         current = head
@@ -762,17 +764,18 @@ def _tense(token: Token, depth: int = 0) -> str:
     if token.pos_ not in ("VERB", "AUX"):
         verb = _verb_above(token)
         return "past" if verb is None or depth > 4 else _tense(verb, depth + 1)
-    aux = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    kids = _doc.children(token)
+    aux = [c for c in kids if c.dep_ in ("aux", "auxpass")]
     lowered = {a.lower_ for a in aux}
     if token.tag_ == "VBN" and "have" in lowered and lowered & _FUTURE_MODALS:
         return "past"  # "may have been buried", "would have chosen": a modal perfect looks back
-    if "could" in lowered and any(c.dep_ == "neg" for c in token.children):
+    if "could" in lowered and any(c.dep_ == "neg" for c in kids):
         return "past"  # "could not be reached for comment": an inability, the past of "cannot"
     if lowered & _FUTURE_MODALS or any(a.tag_ == "TO" for a in aux) or lowered & {"going", "about"}:
         return "future"  # "will sign", "agreed to buy", "is expected to rise": not yet
     if (
         token.lemma_ == "lead"
-        and token.head.lemma_.lower() in ("information", "tip")
+        and _doc.head(token).lemma_.lower() in ("information", "tip")
         and token.tag_ in ("VBG", "VBZ", "VBP")
     ):
         return "future"  # "a reward for information leading to the arrest": the arrest is still to come
@@ -784,8 +787,8 @@ def _tense(token: Token, depth: int = 0) -> str:
         # "if a suspect is caught", "once he comes", "until the court rules": a present tense that
         # a condition or a time still to come governs tells of what has not happened yet
         return "future" if _prospective_clause(token) else "present"
-    if token.tag_ in ("VBG", "VBN", "VB") and token.head.i != token.i and depth < 4:
-        return _tense(token.head, depth + 1)  # "killed in the attack", "saying": the tense of the clause above
+    if token.tag_ in ("VBG", "VBN", "VB") and _doc.heads(token.doc)[token.i] != token.i and depth < 4:
+        return _tense(_doc.head(token), depth + 1)  # "killed in the attack", "saying": the tense of the clause above
     return "past"
 
 
@@ -796,18 +799,18 @@ _PROSPECTIVE_MARKS = frozenset(["if", "unless", "once", "until", "till", "before
 def _prospective_clause(verb: Token) -> bool:
     """ "if the relatives balk", "once Gonzalez comes": an adverbial clause of condition or future time."""
     clause = verb
-    while clause.dep_ == "conj" and clause.head.i != clause.i:
-        clause = clause.head  # "if a suspect is caught and charged": the conjunct shares the condition
+    while clause.dep_ == "conj" and _doc.heads(clause.doc)[clause.i] != clause.i:
+        clause = _doc.head(clause)  # "if a suspect is caught and charged": the conjunct shares the condition
     if clause.dep_ != "advcl":
         return False
-    return any(c.dep_ == "mark" and c.lower_ in _PROSPECTIVE_MARKS for c in clause.children)
+    return any(c.dep_ == "mark" and c.lower_ in _PROSPECTIVE_MARKS for c in _doc.children(clause))
 
 
 def _simple_past(verb: Token) -> bool:
     """ "said", "was told": a simple past, not a present perfect ("has said")."""
     if verb.pos_ not in ("VERB", "AUX"):
         return False
-    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    aux = [c for c in _doc.children(verb) if c.dep_ in ("aux", "auxpass")]
     if any(a.lemma_ == "have" for a in aux):
         return False
     return verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux)
@@ -821,7 +824,7 @@ def _told_in_past(doc: Doc) -> bool:
     """Whether the article's lead (its first paragraph line that ends a sentence) is told in the
     simple past ("Intel said ...", "The FBI put ... on its list"), not in the present or the
     present perfect ("The recent turmoil has caught the attention of the Kremlin")."""
-    text = doc.text
+    text = doc_text(doc)  # spaCy joins every token on each access: read it once per Doc
     offset = 0
     for line in text.split("\n"):
         start, offset = offset, offset + len(line) + 1
@@ -830,7 +833,8 @@ def _told_in_past(doc: Doc) -> bool:
         span = doc.char_span(start, start + len(line), alignment_mode="contract")
         if span is None:
             return False
-        first_sentence = [t for t in span if t.sent.start == span[0].sent.start]
+        lead = span[0].sent  # (t.sent per token would rebuild the sentence for every word)
+        first_sentence = [t for t in span if lead.start <= t.i < lead.end]
         verbs = [t for t in first_sentence if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
         if not verbs:
             return False
@@ -841,7 +845,7 @@ def _told_in_past(doc: Doc) -> bool:
 
 def _past_perfect(verb: Token) -> bool:
     """ "had ambushed": done before the time the narrative is at, not on it."""
-    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d", "’d") for c in verb.children)
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d", "’d") for c in _doc.children(verb))
 
 
 def _years_before(published: dt.date, years: float) -> dt.date:
@@ -863,14 +867,14 @@ def _nominal_events(doc: Doc, text: str, sent: Span, sentence_timexes: list[dict
         prep = doc.char_span(timex["end"] + after.start(1), timex["end"] + after.end(1), alignment_mode="expand")
         if prep is None:
             continue
-        noun = next((c for c in prep[0].children if c.dep_ == "pobj"), None)
+        noun = next((c for c in _doc.children(prep[0]) if c.dep_ == "pobj"), None)
         if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
             continue
         kind = _triggers().get((noun.lemma_.lower(), "noun"))
         if kind is None:
             continue
         dating = _relative_dating(timex, after.group(1).lower(), published)
-        phrase = list(noun.subtree)
+        phrase = list(_doc.subtree(noun))
         row = _row(doc, text, sent, noun, phrase, kind, dating, index, description=_noun_phrase(doc, phrase))
         row["salient"] = kind != "statement"
         rows.append(row)
@@ -965,15 +969,19 @@ def _mention_name(doc: Doc, span: Span) -> str:
 def _participants(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) -> tuple[list[str], list[str]]:
     """Canonical names of the entities in the clause: places (GPE/LOC/FAC after a preposition) and actors."""
     ids = {t.i for t in clause}
-    subject_side = {t.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "agent") for t in c.subtree}
+    subject_side = {
+        t.i for c in _doc.children(head) if c.dep_ in ("nsubj", "nsubjpass", "agent") for t in _doc.subtree(c)
+    }
     if head.dep_ == "relcl":  # "the Kremlin, which considers …": the noun the clause modifies is its subject
-        subject_side |= {t.i for t in head.head.subtree if t.i < head.i and t.i not in ids} | {head.head.i}
-        ids |= {head.head.i}
+        noun = _doc.head(head)
+        subject_side |= {t.i for t in _doc.subtree(noun) if t.i < head.i and t.i not in ids} | {noun.i}
+        ids |= {noun.i}
     actors: list[str] = []
     places: list[str] = []
     for span in index.within(ids | subject_side):
         name = _mention_name(doc, span)
-        where = span.root.dep_ == "pobj" and span.root.head.lower_ in _PLACE_PREPOSITIONS
+        root = span.root
+        where = root.dep_ == "pobj" and _doc.head(root).lower_ in _PLACE_PREPOSITIONS
         if span.label_ in _PLACE_LABELS and where:
             if name not in places:
                 places.append(name)
@@ -984,16 +992,17 @@ def _participants(doc: Doc, head: Token, clause: list[Token], index: _MentionInd
 
 def _describe(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) -> str:
     """Subject + verb group + object/first complement, with canonical names: "Kosovo declared independence from Serbia"."""
-    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    kids = _doc.children(head)
+    subject = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None and head.dep_ == "relcl":
-        subject = head.head
+        subject = _doc.head(head)
     if subject is None and head.dep_ == "conj":
-        subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((c for c in _doc.children(_doc.head(head)) if c.dep_ in ("nsubj", "nsubjpass")), None)
     parts: list[str] = []
     if subject is not None:
         if subject.tag_ in ("WDT", "WP") and head.dep_ == "relcl":
-            subject = head.head
-        appositions = [c.i for c in subject.children if c.dep_ == "appos"]
+            subject = _doc.head(head)
+        appositions = [c.i for c in _doc.children(subject) if c.dep_ == "appos"]
         person = next(
             (
                 s
@@ -1007,17 +1016,17 @@ def _describe(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) 
             if person is not None
             else _phrase(doc, subject, index, limit=6, head_only_if_long=True)
         )
-    verb_group = [c for c in head.children if c.dep_ in ("aux", "auxpass", "neg", "prt") and c.i < head.i + 2]
+    verb_group = [c for c in kids if c.dep_ in ("aux", "auxpass", "neg", "prt") and c.i < head.i + 2]
     parts.append(" ".join(t.text for t in sorted([*verb_group, head], key=lambda t: t.i)))
-    for child in head.children:
+    for child in kids:
         if child.dep_ in ("dobj", "attr", "acomp", "prt", "dative") and child.i > head.i:
             parts.append(_phrase(doc, child, index, limit=8))
             break
-    for child in head.children:
+    for child in kids:
         if child.dep_ in ("oprd", "xcomp", "ccomp") and child.i > head.i:
             parts.append(_phrase(doc, child, index, limit=6))
             break
-    for child in head.children:
+    for child in kids:
         if child.dep_ == "prep" and child.i > head.i and not _is_time_phrase(child):
             parts.append(_phrase(doc, child, index, limit=8))
             break
@@ -1027,16 +1036,16 @@ def _describe(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) 
 
 
 def _is_time_phrase(prep: Token) -> bool:
-    return any(t.ent_type_ in ("DATE", "TIME") for t in prep.subtree)
+    return any(t.ent_type_ in ("DATE", "TIME") for t in _doc.subtree(prep))
 
 
 def _phrase(doc: Doc, token: Token, index: _MentionIndex, *, limit: int, head_only_if_long: bool = False) -> str:
     """A short rendering of ``token``'s subtree; entity mentions by canonical name, clauses cut."""
-    subtree = list(token.subtree)
+    subtree = _doc.subtree(token)
     cut = set()
     for t in subtree:
         if t.i != token.i and t.dep_ in ("relcl", "acl", "advcl", "appos", "punct", "ccomp"):
-            cut |= {s.i for s in t.subtree}
+            cut |= {s.i for s in _doc.subtree(t)}
     tokens = [t for t in subtree if t.i not in cut]
     if len(tokens) > limit:
         tokens = [t for t in tokens if t.i >= token.i - 2 and t.i <= token.i] if head_only_if_long else tokens[:limit]

@@ -23,6 +23,7 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span, Token
 
 from ._doc import facts, mention_spans, sentence_of
+from ._doc import text as doc_text
 from .numbers import SCALE_ABBREVIATIONS, currencies, is_number_word, modifiers, parse_amount, units, vague_amounts
 
 __all__ = ["counted_phrase", "extract_quantities", "quantity_spans"]
@@ -135,7 +136,7 @@ def quantity_spans(doc: Doc) -> list[Span]:
     Each span follows the MEANTIME extent rules described in the module docstring.
     """
     excluded = [(row["start"], row["end"]) for row in facts(doc, "timexes")]
-    excluded += [m.span() for m in _PHONE.finditer(doc.text)]
+    excluded += [m.span() for m in _PHONE.finditer(doc_text(doc))]
     excluded = _Excluded(excluded)
     spans: list[Span] = []
     for sent in doc.sents:
