@@ -75,12 +75,12 @@ def tokens(doc: Doc) -> list[Token]:
 
 
 def heads(doc: Doc) -> list[int]:
-    """``token.head.i`` of every token, built once per Doc from spaCy's arrays."""
+    """``token.head.i`` of every token, built once per Doc from spaCy's arrays (walk up by index)."""
     cached = doc.user_data.get("nk_heads")
     if cached is None:
         # HEAD is stored as an offset from the token, in an unsigned array: view it as signed
         offsets = doc.to_array("HEAD").view("int64")
-        cached = doc.user_data["nk_heads"] = [i + int(o) for i, o in enumerate(offsets)]
+        cached = doc.user_data["nk_heads"] = [i + o for i, o in enumerate(offsets.tolist())]
     return cached
 
 
@@ -101,24 +101,18 @@ def _children(doc: Doc) -> list[tuple[Token, ...]]:
     return cached
 
 
-def head(token: Token) -> Token:
-    """``token.head`` without building a new Token."""
-    doc = token.doc
-    return tokens(doc)[heads(doc)[token.i]]
-
-
 def subtree(token: Token) -> tuple[Token, ...]:
-    """``tuple(token.subtree)``, cached per Doc and token, in spaCy's order: the left children's
-    subtrees, the token, the right children's subtrees (text order unless the parse crosses arcs)."""
+    """``tuple(token.subtree)``, kept per Doc and token, in spaCy's order: the left children's
+    subtrees, the token, the right children's subtrees (text order unless the parse crosses arcs).
+    Walked on the children table: spaCy's own generator re-scans the edges at every level."""
     doc = token.doc
     cache = doc.user_data.get("nk_subtrees")
     if cache is None:
         cache = doc.user_data["nk_subtrees"] = {}
     found = cache.get(token.i)
     if found is None:
-        table = _children(doc)
         out: list[Token] = []
-        _walk(token, table, out)
+        _walk(token, _children(doc), out)
         found = cache[token.i] = tuple(out)
     return found
 

@@ -67,6 +67,7 @@ import collections
 import datetime as dt
 import functools
 import re
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
@@ -252,7 +253,7 @@ def _sentence_events(
     sent_tokens = _doc.tokens(doc)[sent.start : sent.end]
     for token in sent_tokens:  # heads come before their conjuncts, so a conjunct can check its head
         if _is_predicate(token) and (
-            token.dep_ != "conj" or _doc.head(token) in predicates or _doc.head(token).dep_ in _CLAUSE_DEPS
+            token.dep_ != "conj" or token.head in predicates or token.head.dep_ in _CLAUSE_DEPS
         ):
             predicates.append(token)
     predicate_ids = {p.i for p in predicates}
@@ -442,11 +443,7 @@ def _is_predicate(token: Token) -> bool:
         return False  # "must monitor", "could meet": not (yet) an event
     if token.lemma_.lower() in _non_eventive():
         return False
-    if (
-        token.dep_ == "ROOT"
-        and token.tag_ == "VB"
-        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in kids)
-    ):
+    if token.dep_ == "ROOT" and token.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in kids):
         return False  # an imperative ("Contact her at …", "Find details …") tells the reader, it reports nothing
     # participles and infinitives ("taking refuge", "to prevent") add no dated event
     return token.dep_ not in ("advcl", "relcl", "ccomp", "conj") or _finite(token)
@@ -485,7 +482,9 @@ def _kind(predicate: Token, cue_starts: set, casualty_spans: _Spans) -> str:
             for child in _doc.children(predicate):
                 if child.dep_ in ("dobj", "nsubjpass", "pobj", "prep"):
                     noun = (
-                        child if child.dep_ != "prep" else next((g for g in _doc.children(child) if g.dep_ == "pobj"), child)
+                        child
+                        if child.dep_ != "prep"
+                        else next((g for g in _doc.children(child) if g.dep_ == "pobj"), child)
                     )
                     noun_kind = _triggers().get((noun.lemma_.lower(), "noun"))
                     if noun_kind and noun_kind != "statement":
@@ -524,7 +523,7 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
         state = False
         head_of = _doc.heads(doc)
         while head_of[current.i] != current.i:
-            current = _doc.head(current)
+            current = current.head
             if current.i in trigger_ids and not (span.start <= current.i < span.end):
                 owner = current
                 break
@@ -554,10 +553,10 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
         token = _doc.tokens(doc)[i]
         # a verb happens with its complement ("began trading in July", "invited them to join in July
         # 1997"), but an expectation or a schedule does not ("is expected to close around year end")
-        while (token.dep_ == "xcomp" and _doc.head(token).lemma_.lower() not in _PROSPECTIVE_VERBS) or (
+        while (token.dep_ == "xcomp" and token.head.lemma_.lower() not in _PROSPECTIVE_VERBS) or (
             token.dep_ == "advcl" and token.tag_ == "VBG"
         ):
-            token = _doc.head(token)
+            token = token.head
             if token.i not in trigger_ids or token.i in owners:
                 break
             owners[token.i] = timex
@@ -630,7 +629,7 @@ def _timex_for(trigger: Token, owners: dict[int, dict]) -> dict | None:
     current = trigger
     head_of = _doc.heads(trigger.doc)
     while head_of[current.i] != current.i:
-        head = _doc.head(current)
+        head = current.head
         if current.dep_ == "relcl" and head.pos_ == "NOUN" and head.i in owners and _tense(current) == "past":
             return owners[head.i]  # "the 1995 shooting of Dr. Short, who was wounded": then
         if current.dep_ not in _INHERIT_DEPS:
@@ -775,7 +774,7 @@ def _tense(token: Token, depth: int = 0) -> str:
         return "future"  # "will sign", "agreed to buy", "is expected to rise": not yet
     if (
         token.lemma_ == "lead"
-        and _doc.head(token).lemma_.lower() in ("information", "tip")
+        and token.head.lemma_.lower() in ("information", "tip")
         and token.tag_ in ("VBG", "VBZ", "VBP")
     ):
         return "future"  # "a reward for information leading to the arrest": the arrest is still to come
@@ -788,7 +787,7 @@ def _tense(token: Token, depth: int = 0) -> str:
         # a condition or a time still to come governs tells of what has not happened yet
         return "future" if _prospective_clause(token) else "present"
     if token.tag_ in ("VBG", "VBN", "VB") and _doc.heads(token.doc)[token.i] != token.i and depth < 4:
-        return _tense(_doc.head(token), depth + 1)  # "killed in the attack", "saying": the tense of the clause above
+        return _tense(token.head, depth + 1)  # "killed in the attack", "saying": the tense of the clause above
     return "past"
 
 
@@ -800,7 +799,7 @@ def _prospective_clause(verb: Token) -> bool:
     """ "if the relatives balk", "once Gonzalez comes": an adverbial clause of condition or future time."""
     clause = verb
     while clause.dep_ == "conj" and _doc.heads(clause.doc)[clause.i] != clause.i:
-        clause = _doc.head(clause)  # "if a suspect is caught and charged": the conjunct shares the condition
+        clause = clause.head  # "if a suspect is caught and charged": the conjunct shares the condition
     if clause.dep_ != "advcl":
         return False
     return any(c.dep_ == "mark" and c.lower_ in _PROSPECTIVE_MARKS for c in _doc.children(clause))
@@ -946,24 +945,43 @@ class _Spans:
         return any(s <= char < e for s, e in self.spans[first:last])
 
 
+class _Mention(NamedTuple):
+    """What the rows read of a canonical mention, read once per Doc (a Span finds its root anew on
+    every ``span.root``, and every clause of the article asks again)."""
+
+    start: int
+    end: int
+    label: str
+    name: str  # the canonical name, else the text
+    root_dep: str
+    root_head_i: int
+    root_head_lower: str
+    renamed: bool  # a partial name or a description: written by its canonical name in descriptions
+
+    @classmethod
+    def of(cls, doc: Doc, span: Span) -> _Mention:
+        root, text = span.root, span.text
+        # a partial name or a description ("Kurti", "the ministry") reads better by its canonical
+        # name; an adjective ("Serbian gunmen") or a full name stays as written
+        renamed = span.label_ == "PERSON" or text.lower().startswith(("the ", "they", "it"))
+        name = entity_name(doc, span.kb_id_) or text
+        return cls(span.start, span.end, span.label_, name, root.dep_, root.head.i, root.head.lower_, renamed)
+
+
 class _MentionIndex:
     """The canonical mentions of a Doc indexed by token, built once (lookups cost the clause, not the Doc)."""
 
     def __init__(self, doc: Doc) -> None:
-        self.spans: list[Span] = list(mention_spans(doc))
+        self.mentions: list[_Mention] = [_Mention.of(doc, span) for span in mention_spans(doc)]
         self.at: dict[int, int] = {}
-        for k, span in enumerate(self.spans):
-            for i in range(span.start, span.end):
+        for k, mention in enumerate(self.mentions):
+            for i in range(mention.start, mention.end):
                 self.at.setdefault(i, k)
 
-    def within(self, token_ids) -> list[Span]:
+    def within(self, token_ids) -> list[_Mention]:
         """Mentions touching any of ``token_ids``, in text order."""
         found = sorted({self.at[i] for i in token_ids if i in self.at})
-        return [self.spans[k] for k in found]
-
-
-def _mention_name(doc: Doc, span: Span) -> str:
-    return entity_name(doc, span.kb_id_) or span.text
+        return [self.mentions[k] for k in found]
 
 
 def _participants(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) -> tuple[list[str], list[str]]:
@@ -973,16 +991,15 @@ def _participants(doc: Doc, head: Token, clause: list[Token], index: _MentionInd
         t.i for c in _doc.children(head) if c.dep_ in ("nsubj", "nsubjpass", "agent") for t in _doc.subtree(c)
     }
     if head.dep_ == "relcl":  # "the Kremlin, which considers …": the noun the clause modifies is its subject
-        noun = _doc.head(head)
+        noun = head.head
         subject_side |= {t.i for t in _doc.subtree(noun) if t.i < head.i and t.i not in ids} | {noun.i}
         ids |= {noun.i}
     actors: list[str] = []
     places: list[str] = []
-    for span in index.within(ids | subject_side):
-        name = _mention_name(doc, span)
-        root = span.root
-        where = root.dep_ == "pobj" and _doc.head(root).lower_ in _PLACE_PREPOSITIONS
-        if span.label_ in _PLACE_LABELS and where:
+    for mention in index.within(ids | subject_side):
+        name = mention.name
+        where = mention.root_dep == "pobj" and mention.root_head_lower in _PLACE_PREPOSITIONS
+        if mention.label in _PLACE_LABELS and where:
             if name not in places:
                 places.append(name)
         elif name not in actors:
@@ -995,26 +1012,24 @@ def _describe(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) 
     kids = _doc.children(head)
     subject = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None and head.dep_ == "relcl":
-        subject = _doc.head(head)
+        subject = head.head
     if subject is None and head.dep_ == "conj":
-        subject = next((c for c in _doc.children(_doc.head(head)) if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((c for c in _doc.children(head.head) if c.dep_ in ("nsubj", "nsubjpass")), None)
     parts: list[str] = []
     if subject is not None:
         if subject.tag_ in ("WDT", "WP") and head.dep_ == "relcl":
-            subject = _doc.head(head)
+            subject = head.head
         appositions = [c.i for c in _doc.children(subject) if c.dep_ == "appos"]
         person = next(
             (
-                s
-                for s in index.within(appositions)
-                if s.label_ == "PERSON" and s.root.dep_ == "appos" and s.root.head.i == subject.i
+                m
+                for m in index.within(appositions)
+                if m.label == "PERSON" and m.root_dep == "appos" and m.root_head_i == subject.i
             ),
             None,
         )  # "The Kremlin spokesman, Dmitry Peskov, emphasized": the person is the subject
         parts.append(
-            _mention_name(doc, person)
-            if person is not None
-            else _phrase(doc, subject, index, limit=6, head_only_if_long=True)
+            person.name if person is not None else _phrase(doc, subject, index, limit=6, head_only_if_long=True)
         )
     verb_group = [c for c in kids if c.dep_ in ("aux", "auxpass", "neg", "prt") and c.i < head.i + 2]
     parts.append(" ".join(t.text for t in sorted([*verb_group, head], key=lambda t: t.i)))
@@ -1036,7 +1051,21 @@ def _describe(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) 
 
 
 def _is_time_phrase(prep: Token) -> bool:
+    dated = _dated_tokens(prep.doc)
+    # the subtree lies within its edges: with no date or time token there, it holds none
+    k = bisect.bisect_left(dated, prep.left_edge.i)
+    if k == len(dated) or dated[k] > prep.right_edge.i:
+        return False
     return any(t.ent_type_ in ("DATE", "TIME") for t in _doc.subtree(prep))
+
+
+def _dated_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens the NER marks DATE or TIME, in order (built once per Doc)."""
+    cached = doc.user_data.get("nk_dated_tokens")
+    if cached is None:
+        cached = [t.i for t in _doc.tokens(doc) if t.ent_type_ in ("DATE", "TIME")]
+        doc.user_data["nk_dated_tokens"] = cached
+    return cached
 
 
 def _phrase(doc: Doc, token: Token, index: _MentionIndex, *, limit: int, head_only_if_long: bool = False) -> str:
@@ -1051,22 +1080,16 @@ def _phrase(doc: Doc, token: Token, index: _MentionIndex, *, limit: int, head_on
         tokens = [t for t in tokens if t.i >= token.i - 2 and t.i <= token.i] if head_only_if_long else tokens[:limit]
         while len(tokens) > 1 and tokens[-1].pos_ in ("DET", "ADP", "CCONJ", "PART", "PUNCT", "ADJ", "PRON"):
             tokens.pop()  # do not stop on "of the"
-    names = {}
-    for span in index.within(t.i for t in tokens):
-        # a partial name or a description ("Kurti", "the ministry") reads better by its canonical
-        # name; an adjective ("Serbian gunmen") or a full name stays as written
-        renamed = span.label_ == "PERSON" or span.text.lower().startswith(("the ", "they", "it"))
-        if renamed:
-            names[span.start] = span
+    names = {m.start: m for m in index.within(t.i for t in tokens) if m.renamed}
     words: list[str] = []
     skip_until = -1
     for t in tokens:
         if t.i < skip_until:
             continue
-        span = names.get(t.i)
-        if span is not None and span.end - 1 <= tokens[-1].i:
-            words.append(_mention_name(doc, span))
-            skip_until = span.end
+        mention = names.get(t.i)
+        if mention is not None and mention.end - 1 <= tokens[-1].i:
+            words.append(mention.name)
+            skip_until = mention.end
             continue
         words.append(t.text)
     return " ".join(words)

@@ -17,6 +17,7 @@ timexes step), ordinals (``third``), ``one of the ...``, the pronoun ``one`` (``
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import replace
 
@@ -72,8 +73,8 @@ _COUNT_WORDS = {
 _MAX_MODIFIER = max(len(k) for k in modifiers())
 
 
-def _glued_unit(token: Token) -> bool:
-    match = _GLUED.match(token.text)
+def _glued_unit(text: str) -> bool:
+    match = _GLUED.match(text)
     if not match:
         return False
     suffix = match.group(1).lower()
@@ -82,10 +83,15 @@ def _glued_unit(token: Token) -> bool:
 
 def _is_core(token: Token) -> bool:
     """True when ``token`` is (part of) a written number."""
-    lower = token.lower_
+    # every token of every article is asked, and the answer depends on the word alone
+    return _is_core_word(token.text, token.lower_, token.like_num)
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_core_word(text: str, lower: str, like_num: bool) -> bool:
     if lower in ("no", "none"):
         return False
-    if token.like_num or is_number_word(lower) or _glued_unit(token):
+    if like_num or is_number_word(lower) or _glued_unit(text):
         return not lower.endswith(("th", "st", "nd", "rd")) or lower in ("thousand",)
     return lower in _VAGUE_HEADS
 
