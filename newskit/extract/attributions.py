@@ -193,11 +193,13 @@ def extract_attributions(doc: Doc) -> list[dict]:
 def _verb_attributions(doc: Doc, text: str, quotes: list[Quote]) -> list[_Found]:
     verbs, weak_verbs = read_words("reporting_verbs"), read_words("reporting_verbs_weak")
     found = []
-    for token in doc:
+    for token in _doc.tokens(doc):
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
         lemma = token.lemma_.lower()
         if lemma not in verbs and token.lower_ in verbs:
             lemma = token.lower_  # the lemmatizer's slips (`hopes` → `hop`) are listed as forms
-        if token.pos_ not in ("VERB", "AUX") or (lemma not in verbs and lemma not in weak_verbs):
+        if lemma not in verbs and lemma not in weak_verbs:
             continue
         if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ in ("acl", "amod")):
             continue  # `a self-described socialist`, `the plan announced on Monday`
@@ -357,13 +359,20 @@ def _target_region(doc: Doc, verb: Token) -> tuple[int, int] | None:
 def _phrase_attributions(doc: Doc) -> list[_Found]:
     """`According to X, …` / `…, according to X.` (phrases from ``source_phrases.txt``)."""
     phrases = [phrase.split() for phrase in read_words("source_phrases")]
-    lowers = [t.lower_ for t in doc]  # once per Doc: slicing the Doc per token and phrase made Token objects
+    toks = _doc.tokens(doc)
+    lowers = [t.lower_ for t in toks]  # once per Doc: slicing the Doc per token and phrase made Token objects
+    # the phrases that can start at a word, in their listed order (only those starting with it can match)
+    starting: dict[str, list[list[str]]] = {}
     found = []
-    for token in doc:
-        words = next((p for p in phrases if lowers[token.i : token.i + len(p)] == p), None)
+    for i, lower in enumerate(lowers):
+        candidates = starting.get(lower)
+        if candidates is None:
+            candidates = starting[lower] = [p for p in phrases if not p or p[0] == lower]
+        words = next((p for p in candidates if lowers[i : i + len(p)] == p), None)
         if words is None:
             continue
-        to = doc[token.i + len(words) - 1]  # the preposition that takes the source
+        token = toks[i]
+        to = toks[token.i + len(words) - 1]  # the preposition that takes the source
         objects = [c for c in _doc.children(to) if c.dep_ == "pobj"] or [
             c for c in _doc.children(token) if c.dep_ == "pobj"
         ]
@@ -399,9 +408,11 @@ def _noun_attributions(doc: Doc, quotes: list[Quote]) -> list[_Found]:
     nouns = read_words("reporting_nouns")
     preps = read_table("reporting_verbs_prepositions")
     found = []
-    for token in doc:
+    for token in _doc.tokens(doc):
+        if token.pos_ != "NOUN":
+            continue
         lemma = token.lemma_.lower()
-        if token.pos_ != "NOUN" or lemma not in nouns or inside_quote(token.idx, quotes):
+        if lemma not in nouns or inside_quote(token.idx, quotes):
             continue
         picked = [
             c
@@ -440,8 +451,8 @@ def _evidential_attributions(doc: Doc, quotes: list[Quote]) -> list[_Found]:
     """`Trump’s supporters seemed unperturbed`: a sourceless claim, the whole clause its content."""
     verbs = read_words("evidential_verbs")
     found = []
-    for token in doc:
-        if token.lemma_.lower() not in verbs or token.pos_ not in ("VERB", "AUX") or inside_quote(token.idx, quotes):
+    for token in _doc.tokens(doc):
+        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in verbs or inside_quote(token.idx, quotes):
             continue
         if not any(c.dep_ in ("xcomp", "acomp", "ccomp", "attr") for c in _doc.children(token)):
             continue

@@ -250,13 +250,14 @@ def _sentence_events(
 ):
     """The event mentions of one sentence, dated."""
     predicates: list[Token] = []
+    predicate_ids: set[int] = set()
     sent_tokens = _doc.tokens(doc)[sent.start : sent.end]
     for token in sent_tokens:  # heads come before their conjuncts, so a conjunct can check its head
         if _is_predicate(token) and (
-            token.dep_ != "conj" or token.head in predicates or token.head.dep_ in _CLAUSE_DEPS
+            token.dep_ != "conj" or token.head.i in predicate_ids or token.head.dep_ in _CLAUSE_DEPS
         ):
             predicates.append(token)
-    predicate_ids = {p.i for p in predicates}
+            predicate_ids.add(token.i)
     triggers = [t for t in sent_tokens if _is_trigger(t)]
     trigger_ids = {t.i for t in triggers}
     owned = {p.i: _clause_tokens(p, predicates) for p in predicates}
@@ -373,18 +374,21 @@ def _word_list(name: str) -> frozenset[str]:
 
 def _is_trigger(token: Token) -> bool:
     """Whether ``token`` names an event: a full verb, or a noun that names a happening or an action."""
-    if token.pos_ == "VERB":
+    pos = token.pos_
+    if pos == "VERB":
         if token.lower_ == "according" or token.lemma_ == "accord":
             return False  # "according to": a preposition in all but name
         return token.is_alpha or "-" in token.text
-    if token.pos_ == "AUX" and token.dep_ not in ("aux", "auxpass") and token.is_alpha:
+    if pos == "AUX" and token.dep_ not in ("aux", "auxpass") and token.is_alpha:
         return True  # a copula or main-verb "have" heads a state ("is the successor", "has a display")
+    if pos not in ("ADJ", "PROPN", "NOUN"):
+        return False  # most words: decided before reading the lemma
     lemma = token.lemma_.lower()
-    if token.pos_ == "ADJ":
+    if pos == "ADJ":
         return lemma in _word_list("event_adjectives.txt")
-    if token.pos_ == "PROPN" and token.is_title:  # a headline's "Shooting", "Arrest"
+    if pos == "PROPN" and token.is_title:  # a headline's "Shooting", "Arrest"
         return (lemma, "noun") in _triggers() or lemma in _word_list("event_nouns.txt")
-    if token.pos_ != "NOUN" or not token.is_alpha:
+    if pos != "NOUN" or not token.is_alpha:
         return False
     if (lemma, "noun") in _triggers() or lemma in _word_list("event_nouns.txt"):
         return True
