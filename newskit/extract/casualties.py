@@ -533,6 +533,8 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
                     victims = [verb.head]
                 return "shot", victims
         return None
+    if lemma != "shooting" and lemma not in _FATAL_NOUNS:
+        return None  # every noun of the article gets here: no rule below reads any other
     fatal_adjective = any(c.lower_ in _FATAL_ADJECTIVES and not _negative_prefix(c) for c in _doc.children(token))
     if lemma == "shooting" and not fatal_adjective:
         for child in _doc.children(token):
