@@ -73,7 +73,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .. import lexicons
 from . import _doc
-from ._doc import entity_name, facts, mention_spans, sentence_of
+from ._doc import facts, mention_spans, sentence_of
 from ._doc import text as doc_text
 from ._timex_rules import interval
 
@@ -963,12 +963,12 @@ class _Mention(NamedTuple):
     renamed: bool  # a partial name or a description: written by its canonical name in descriptions
 
     @classmethod
-    def of(cls, doc: Doc, span: Span) -> _Mention:
+    def of(cls, span: Span, names: dict[str, str]) -> _Mention:
         root, text = span.root, span.text
         # a partial name or a description ("Kurti", "the ministry") reads better by its canonical
         # name; an adjective ("Serbian gunmen") or a full name stays as written
         renamed = span.label_ == "PERSON" or text.lower().startswith(("the ", "they", "it"))
-        name = entity_name(doc, span.kb_id_) or text
+        name = names.get(span.kb_id_) or text
         return cls(span.start, span.end, span.label_, name, root.dep_, root.head.i, root.head.lower_, renamed)
 
 
@@ -976,7 +976,8 @@ class _MentionIndex:
     """The canonical mentions of a Doc indexed by token, built once (lookups cost the clause, not the Doc)."""
 
     def __init__(self, doc: Doc) -> None:
-        self.mentions: list[_Mention] = [_Mention.of(doc, span) for span in mention_spans(doc)]
+        names = (doc._.nk_facts or {}).get("entity_names", {})  # entity id → canonical name, read once
+        self.mentions: list[_Mention] = [_Mention.of(span, names) for span in mention_spans(doc)]
         self.at: dict[int, int] = {}
         for k, mention in enumerate(self.mentions):
             for i in range(mention.start, mention.end):
