@@ -1052,7 +1052,10 @@ def _describe(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) 
             break
     words = " ".join(p for p in parts if p).split()
     words = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]  # "stepping in in"
-    return re.sub(r"\s+([,.’'])", r"\1", " ".join(words)).strip(" ,")
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(words)).strip(" ,")
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.’'])")
 
 
 def _is_time_phrase(prep: Token) -> bool:
