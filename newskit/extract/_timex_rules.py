@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import lexicons
 
@@ -394,6 +394,23 @@ def normalise(
         >>> (t.type, t.value, t.mod)
         ('DURATION', 'P20Y', 'MORE_THAN')
     """
+    found = _normalise(text, dct, tense, focus_quarter, quarter_context, after_amount)
+    # a copy: callers complete the value in place ("the morning" takes the day last named)
+    return None if found is None else replace(found)
+
+
+#: An article normalises the same words several times (its NER entity while re-cutting it, then
+#: in context) and news of one day repeats "Monday", "last week": the rules run once per reading.
+@functools.lru_cache(maxsize=8192)
+def _normalise(
+    text: str,
+    dct: dt.date | None,
+    tense: str | None,
+    focus_quarter: tuple[int, int] | None,
+    quarter_context: bool,
+    after_amount: bool,
+) -> Timex | None:
+    """:func:`normalise` without the copy (its result is shared: never change it)."""
     clean = _clean(text)
     if not clean:
         return None

@@ -168,7 +168,7 @@ def extract_attributions(doc: Doc) -> list[dict]:
     Returns:
         One row per attribution, in text order.
     """
-    text = doc.text  # built anew on every access: read it once
+    text = _doc.text(doc)  # built anew on every access: read it once per Doc
     quotes = find_quotes(text)
     found = _verb_attributions(doc, text, quotes)
     found += _phrase_attributions(doc)
@@ -193,15 +193,17 @@ def extract_attributions(doc: Doc) -> list[dict]:
 def _verb_attributions(doc: Doc, text: str, quotes: list[Quote]) -> list[_Found]:
     verbs, weak_verbs = read_words("reporting_verbs"), read_words("reporting_verbs_weak")
     found = []
-    for token in doc:
+    for token in _doc.tokens(doc):
+        if token.pos_ not in ("VERB", "AUX"):
+            continue
         lemma = token.lemma_.lower()
         if lemma not in verbs and token.lower_ in verbs:
             lemma = token.lower_  # the lemmatizer's slips (`hopes` → `hop`) are listed as forms
-        if token.pos_ not in ("VERB", "AUX") or (lemma not in verbs and lemma not in weak_verbs):
+        if lemma not in verbs and lemma not in weak_verbs:
             continue
         if token.dep_ == "amod" or (token.tag_ == "VBN" and token.dep_ in ("acl", "amod")):
             continue  # `a self-described socialist`, `the plan announced on Monday`
-        if token.dep_ in ("csubj", "csubjpass") and not any(c.dep_ in _SUBJECTS for c in token.children):
+        if token.dep_ in ("csubj", "csubjpass") and not any(c.dep_ in _SUBJECTS for c in _doc.children(token)):
             continue  # `Finding a path to peace remains crucial`: an activity, not a claim
         if inside_quote(token.idx, quotes):
             continue  # `“I think we’ll win,” she said`: the quote is hers, not a claim of `I`
@@ -231,14 +233,14 @@ def _verb_attributions(doc: Doc, text: str, quotes: list[Quote]) -> list[_Found]
 
 
 def _reports_clause_or_quote(verb: Token, content: tuple[int, int], quotes: list[Quote]) -> bool:
-    if any(c.dep_ == "ccomp" for c in verb.children):
+    if any(c.dep_ == "ccomp" for c in _doc.children(verb)):
         return True
     return bool(within(quotes, *content))
 
 
 def _verb_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
     """Token range of what ``verb`` reports, or None when it reports nothing visible."""
-    children = list(verb.children)
+    children = list(_doc.children(verb))
     clausal = [c for c in children if c.dep_ in _CLAUSAL]
     if clausal:
         picked = clausal
@@ -296,11 +298,11 @@ def _verb_source(verb: Token) -> tuple[int, int, int] | None:
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return _source_range(verb.head, verb)  # `911 calls saying shots were fired`
     # `Asked whether …, voters said`: the one asked is the main clause's subject, not the asker.
-    passive = verb.tag_ == "VBN" and verb.dep_ == "advcl" and not any(c.dep_ == "aux" for c in verb.children)
+    passive = verb.tag_ == "VBN" and verb.dep_ == "advcl" and not any(c.dep_ == "aux" for c in _doc.children(verb))
     for current in _up_the_chain(verb):
-        for child in current.children:
+        for child in _doc.children(current):
             if child.dep_ == "agent":
-                objects = [c for c in child.children if c.dep_ == "pobj"]
+                objects = [c for c in _doc.children(child) if c.dep_ == "pobj"]
                 if objects:
                     return _source_range(objects[0])
             if passive:
@@ -333,7 +335,7 @@ def _source_range(head: Token, exclude: Token | None = None) -> tuple[int, int, 
 
 
 def _cue_chars(verb: Token) -> tuple[int, int]:
-    tokens = [verb] + [c for c in verb.children if c.dep_ == "prt" and c.i == verb.i + 1]
+    tokens = [verb] + [c for c in _doc.children(verb) if c.dep_ == "prt" and c.i == verb.i + 1]
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
@@ -342,7 +344,7 @@ def _target_region(doc: Doc, verb: Token) -> tuple[int, int] | None:
     slot = read_table("blame_verbs").get(verb.lemma_.lower())
     if slot is None:
         return None
-    for child in verb.children:
+    for child in _doc.children(verb):
         if slot == "dobj" and child.dep_ == "dobj":
             return char_bounds(doc, child.left_edge.i, child.right_edge.i + 1)
         if slot.startswith("prep:") and child.dep_ == "prep" and child.lower_ == slot[5:]:
@@ -357,14 +359,23 @@ def _target_region(doc: Doc, verb: Token) -> tuple[int, int] | None:
 def _phrase_attributions(doc: Doc) -> list[_Found]:
     """`According to X, …` / `…, according to X.` (phrases from ``source_phrases.txt``)."""
     phrases = [phrase.split() for phrase in read_words("source_phrases")]
-    lowers = [t.lower_ for t in doc]  # once per Doc: slicing the Doc per token and phrase made Token objects
+    toks = _doc.tokens(doc)
+    lowers = [t.lower_ for t in toks]  # once per Doc: slicing the Doc per token and phrase made Token objects
+    # the phrases that can start at a word, in their listed order (only those starting with it can match)
+    starting: dict[str, list[list[str]]] = {}
     found = []
-    for token in doc:
-        words = next((p for p in phrases if lowers[token.i : token.i + len(p)] == p), None)
+    for i, lower in enumerate(lowers):
+        candidates = starting.get(lower)
+        if candidates is None:
+            candidates = starting[lower] = [p for p in phrases if not p or p[0] == lower]
+        words = next((p for p in candidates if lowers[i : i + len(p)] == p), None)
         if words is None:
             continue
-        to = doc[token.i + len(words) - 1]  # the preposition that takes the source
-        objects = [c for c in to.children if c.dep_ == "pobj"] or [c for c in token.children if c.dep_ == "pobj"]
+        token = toks[i]
+        to = toks[token.i + len(words) - 1]  # the preposition that takes the source
+        objects = [c for c in _doc.children(to) if c.dep_ == "pobj"] or [
+            c for c in _doc.children(token) if c.dep_ == "pobj"
+        ]
         if not objects:
             continue
         source = _source_range(objects[0])
@@ -397,22 +408,26 @@ def _noun_attributions(doc: Doc, quotes: list[Quote]) -> list[_Found]:
     nouns = read_words("reporting_nouns")
     preps = read_table("reporting_verbs_prepositions")
     found = []
-    for token in doc:
+    for token in _doc.tokens(doc):
+        if token.pos_ != "NOUN":
+            continue
         lemma = token.lemma_.lower()
-        if token.pos_ != "NOUN" or lemma not in nouns or inside_quote(token.idx, quotes):
+        if lemma not in nouns or inside_quote(token.idx, quotes):
             continue
         picked = [
-            c for c in token.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > token.i and _is_that_clause(c)
+            c
+            for c in _doc.children(token)
+            if c.dep_ in ("acl", "ccomp", "relcl") and c.i > token.i and _is_that_clause(c)
         ]
         if not picked:
             allowed = (preps.get(lemma) or "of for against about on").split()
-            picked = [c for c in token.children if c.dep_ == "prep" and c.lower_ in allowed and c.i > token.i]
+            picked = [c for c in _doc.children(token) if c.dep_ == "prep" and c.lower_ in allowed and c.i > token.i]
         if not picked:
             continue
         start, end = trim(doc, min(c.left_edge.i for c in picked), max(c.right_edge.i for c in picked) + 1)
         if end - start < 2:
             continue
-        possessors = [c for c in token.children if c.dep_ == "poss"]
+        possessors = [c for c in _doc.children(token) if c.dep_ == "poss"]
         source = _source_range(possessors[0]) if possessors else None
         found.append(
             _Found(
@@ -429,17 +444,17 @@ def _noun_attributions(doc: Doc, quotes: list[Quote]) -> list[_Found]:
 
 def _is_that_clause(clause: Token) -> bool:
     """`the claim that …` (a complement), not `the claim he made` (a relative clause)."""
-    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children) or clause.dep_ == "ccomp"
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in _doc.children(clause)) or clause.dep_ == "ccomp"
 
 
 def _evidential_attributions(doc: Doc, quotes: list[Quote]) -> list[_Found]:
     """`Trump’s supporters seemed unperturbed`: a sourceless claim, the whole clause its content."""
     verbs = read_words("evidential_verbs")
     found = []
-    for token in doc:
-        if token.lemma_.lower() not in verbs or token.pos_ not in ("VERB", "AUX") or inside_quote(token.idx, quotes):
+    for token in _doc.tokens(doc):
+        if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in verbs or inside_quote(token.idx, quotes):
             continue
-        if not any(c.dep_ in ("xcomp", "acomp", "ccomp", "attr") for c in token.children):
+        if not any(c.dep_ in ("xcomp", "acomp", "ccomp", "attr") for c in _doc.children(token)):
             continue
         start, end = trim(doc, *subtree_bounds(token))
         if end - start < 3:
@@ -684,7 +699,7 @@ class _Resolver:
             for m in within:  # the mention the source's head word belongs to
                 if m[0] <= head.idx < m[1]:
                     return m[2]
-            for child in head.children:  # `the Kremlin spokesman, Dmitry Peskov`
+            for child in _doc.children(head):  # `the Kremlin spokesman, Dmitry Peskov`
                 if child.dep_ == "appos":
                     for m in within:
                         if m[0] <= child.idx < m[1]:
@@ -729,7 +744,7 @@ class _Resolver:
         counted = head.tag_ == "CD" and head.like_num and head.ent_type_ not in _NOT_COUNTS  # `39 said`
         if (word in _ELLIPTICAL or counted) and _partitive_whole(head) is None:
             return self._elliptical(head)  # `some say`, `three in 10 said`
-        if word in _ORG_NOUNS and any(c.lower_ in ("the", "this") for c in head.children):
+        if word in _ORG_NOUNS and any(c.lower_ in ("the", "this") for c in _doc.children(head)):
             return self._latest(head, "ORG")  # `the newspaper said`: the organisation named last
         if head.tag_ == "NN" and (not head.is_lower or head.lower_.endswith(("ing", "ship")) or word in _PARTITIVES):
             personal = False  # `Planning` of a name, `leadership`, `a number who`: not a person's noun
@@ -780,7 +795,7 @@ class _Resolver:
         """`a statement`, `the report`: whoever issued it (`X issued a statement saying`, the same
         document introduced earlier with its issuer), else a group named by the noun (`Reports`)."""
         issuer = self._issuer(head)
-        if issuer is None and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        if issuer is None and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in _doc.children(head)):
             lemma = head.lemma_.lower()
             for earlier in reversed(self.doc[self._window_start(head, _DOCUMENT_WINDOW) : head.i]):
                 if earlier.lemma_.lower() == lemma and earlier.pos_ == "NOUN":
@@ -791,11 +806,11 @@ class _Resolver:
     def _issuer(self, document: Token) -> str | None:
         """Who a document belongs to: its owner (`the campaign's ad`, `a report by the CBO`) or the
         subject of the verb that issued it (`McConnell issued a statement`)."""
-        owners = [c for c in document.children if c.dep_ in ("poss", "compound")]
-        owners += [o for c in document.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")
-                   for o in c.children if o.dep_ == "pobj"]  # fmt: skip
+        owners = [c for c in _doc.children(document) if c.dep_ in ("poss", "compound")]
+        owners += [o for c in _doc.children(document) if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")
+                   for o in _doc.children(c) if o.dep_ == "pobj"]  # fmt: skip
         if document.dep_ == "dobj" and document.head.pos_ == "VERB":
-            owners += [c for c in document.head.children if c.dep_ == "nsubj"]
+            owners += [c for c in _doc.children(document.head) if c.dep_ == "nsubj"]
         for owner in owners:
             if owner.lower_ in _PRONOUN_FORMS or owner.lower_ in _PRONOUN_LABELS:
                 found = self._antecedent(owner)
@@ -840,7 +855,7 @@ class _Resolver:
     def _described_person(self, head: Token) -> str | None:
         """`the candidate`, `the businessman`: a definite description of a person stands for the person
         the article is talking about (as `he` would)."""
-        if head.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in head.children):
+        if head.tag_ != "NN" or not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in _doc.children(head)):
             return None
         word = head.lower_
         # `the campaign` with no owner named: the campaign of the candidate the article follows
@@ -865,12 +880,12 @@ class _Resolver:
             preps = ("by", "for", "from") if word in _POLL_WORDS else ("for", "of", "from")  # a poll *of* voters
             owners = [
                 o
-                for c in head.children
+                for c in _doc.children(head)
                 if c.dep_ == "prep" and c.lower_ in preps
-                for o in c.children
+                for o in _doc.children(c)
                 if o.dep_ == "pobj"
             ]
-            owners += [c for c in head.children if c.dep_ in ("poss", "compound")]
+            owners += [c for c in _doc.children(head) if c.dep_ in ("poss", "compound")]
             if word in _POLL_WORDS:  # `a Washington Post-ABC News poll`, `a poll released by Monmouth University`
                 last = head.right_edge
                 named = self.inside(head.left_edge.idx, last.idx + len(last.text), ("ORG",))
@@ -888,9 +903,9 @@ class _Resolver:
         entry = self.groups.get(word)
         if entry is None or head.pos_ not in ("NOUN", "PROPN"):
             return None
-        for child in head.children:  # `members of Congress`: the organisation named speaks
+        for child in _doc.children(head):  # `members of Congress`: the organisation named speaks
             if child.dep_ == "prep" and child.lower_ == "of":
-                for whole in child.children:
+                for whole in _doc.children(child):
                     named = self._entity_at(whole, labels=_BODY_LABELS) if whole.dep_ == "pobj" else None
                     if named:
                         return named
@@ -914,12 +929,12 @@ class _Resolver:
 
     def _place(self, head: Token) -> str | None:
         """The place a group noun's own phrase gives: `Lafayette police`, `police in Lafayette`."""
-        candidates = [c for c in head.children if c.dep_ in _PLACE_MODIFIERS and c.i < head.i]
+        candidates = [c for c in _doc.children(head) if c.dep_ in _PLACE_MODIFIERS and c.i < head.i]
         candidates += [
             o
-            for c in head.children
+            for c in _doc.children(head)
             if c.dep_ == "prep" and c.lower_ in ("in", "of", "from")
-            for o in c.children
+            for o in _doc.children(c)
             if o.dep_ == "pobj"
         ]
         for token in candidates:
@@ -927,7 +942,7 @@ class _Resolver:
                 if m[0] <= token.idx < m[1] and m[3] in ("GPE", "LOC", "NORP"):
                     return _strip_possessive(_doc.text(self.doc)[m[0] : m[1]])
             if token.dep_ == "compound" and token.pos_ == "PROPN" and token.is_title:
-                words = [t for t in token.subtree if t.pos_ == "PROPN"]
+                words = [t for t in _doc.subtree(token) if t.pos_ == "PROPN"]
                 return " ".join(t.text for t in words)
         return None
 
@@ -991,7 +1006,7 @@ class _Resolver:
                 entity_id = None
             if entity_id:
                 return entity_id
-        if not any(c.lower_ in ("the", "this", "that") for c in head.children):
+        if not any(c.lower_ in ("the", "this", "that") for c in _doc.children(head)):
             return None
         word = head.lower_
         # Walk back from the reference: the closest fitting mention ends the search early.
@@ -1060,11 +1075,11 @@ class _Resolver:
 
 def _partitive_whole(head: Token) -> Token | None:
     """The group a partitive takes part of: `percent` in `64 percent of voters` → `voters`."""
-    if head.lower_ not in _PARTITIVES or any(c.dep_ == "appos" for c in head.children):
+    if head.lower_ not in _PARTITIVES or any(c.dep_ == "appos" for c in _doc.children(head)):
         return None  # `one of the men, Jessie Elkins,`: the apposition names the speaker
-    for child in head.children:
+    for child in _doc.children(head):
         if child.dep_ == "prep" and child.lower_ == "of":
-            for whole in child.children:
+            for whole in _doc.children(child):
                 if whole.dep_ == "pobj":
                     return whole
     return None

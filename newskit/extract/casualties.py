@@ -49,6 +49,7 @@ import pandas as pd
 from spacy.tokens import Doc, Token
 
 from .. import lexicons, schema
+from . import _doc
 from ._doc import mention_spans, sentence_of
 from ._doc import text as doc_text
 from .numbers import parse_amount
@@ -124,7 +125,7 @@ def _subject(verb: Token) -> list[Token]:
     seen = 0
     while seen < 4:
         seen += 1
-        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [c for c in _doc.children(verb) if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             subject = subjects[0]
             if subject.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
@@ -143,43 +144,47 @@ def _subject(verb: Token) -> list[Token]:
 
 
 def _objects(verb: Token) -> list[Token]:
-    objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    objects = [c for c in _doc.children(verb) if c.dep_ in ("dobj", "obj")]
     if objects and objects[0].lower_ in ("himself", "herself", "themselves", "myself"):
         return _subject(verb) or objects
     return objects
 
 
 def _is_passive(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or (
-        verb.tag_ == "VBN" and verb.dep_ in ("acl", "conj", "amod") and not any(c.dep_ == "dobj" for c in verb.children)
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in _doc.children(verb)) or (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acl", "conj", "amod")
+        and not any(c.dep_ == "dobj" for c in _doc.children(verb))
     )
 
 
 def _not_real(cue: Token) -> bool:
     """A cue in a modal, attempted, threatened or infinitive clause (`could have been killed`)."""
-    for child in cue.children:
+    for child in _doc.children(cue):
         if child.dep_ == "aux" and (child.lower_ in _MODALS or child.lower_ == "to"):
             return True
-        if child.dep_ == "auxpass" and child.lower_ == "be" and any(c.lower_ == "to" for c in cue.children):
+        if child.dep_ == "auxpass" and child.lower_ == "be" and any(c.lower_ == "to" for c in _doc.children(cue)):
             return True
     head = cue.head
     # `could have been shot dead`: the modal sits on the verb the adjective completes.
     completes_verb = (
         cue.pos_ == "ADJ" and cue.dep_ in ("oprd", "acomp", "xcomp", "advmod") and head.pos_ in ("VERB", "AUX")
     )
-    if completes_verb and any(c.dep_ == "aux" and (c.lower_ in _MODALS or c.lower_ == "to") for c in head.children):
+    if completes_verb and any(
+        c.dep_ == "aux" and (c.lower_ in _MODALS or c.lower_ == "to") for c in _doc.children(head)
+    ):
         return True
     while cue.dep_ == "conj" and head.pos_ in ("VERB", "AUX") and head is not cue:
-        if any(c.dep_ == "aux" and (c.lower_ in _MODALS or c.lower_ == "to") for c in head.children):
+        if any(c.dep_ == "aux" and (c.lower_ in _MODALS or c.lower_ == "to") for c in _doc.children(head)):
             return True
         cue, head = head, head.head
     if cue.dep_ in ("xcomp", "ccomp", "advcl") and head.lemma_ in _NOT_REAL_HEADS:
         return True
-    return any(c.lemma_ in ("attempt", "attempted") and c.dep_ in ("amod", "compound") for c in cue.children)
+    return any(c.lemma_ in ("attempt", "attempted") and c.dep_ in ("amod", "compound") for c in _doc.children(cue))
 
 
 def _negated(cue: Token) -> bool:
-    return any(c.dep_ == "neg" for c in cue.children)
+    return any(c.dep_ == "neg" for c in _doc.children(cue))
 
 
 def _expand(victims: list[Token]) -> list[Token]:
@@ -221,11 +226,11 @@ def _is_head_count(number: Token, *, modifies_person: bool = False) -> bool:
         return False
     if text.isdigit() and (len(text) > 4 or (len(text) == 4 and text[:2] in ("19", "20"))):
         return False  # `20140214`, `2014`: a code or a year
-    return not any(c.dep_ == "npadvmod" for c in number.children)
+    return not any(c.dep_ == "npadvmod" for c in _doc.children(number))
 
 
 def _number_child(noun: Token) -> Token | None:
-    for child in noun.children:
+    for child in _doc.children(noun):
         if child.dep_ in ("nummod", "quantmod") and child.i < noun.i and (child.like_num or child.pos_ == "NUM"):
             if not _is_head_count(child, modifies_person=True):
                 continue
@@ -243,7 +248,7 @@ def _number_child(noun: Token) -> Token | None:
 
 def _amount_of(token: Token):
     """Parse the number phrase headed by ``token`` (its subtree: `more than 20`)."""
-    subtree = [t for t in token.subtree if t.i <= token.i or t.like_num or t.lower_ in _NUMBER_GLUE]
+    subtree = [t for t in _doc.subtree(token) if t.i <= token.i or t.like_num or t.lower_ in _NUMBER_GLUE]
     start, end = subtree[0].i, subtree[-1].i + 1
     if token.lower_ in _VAGUE_VICTIMS:
         start, end = token.i, token.i + 1
@@ -283,24 +288,24 @@ def _count_and_group(victim: Token, mentions, outcome: str = "killed") -> tuple 
         return None
     lower = victim.lower_
     entity_id = _entity_at(victim, mentions)
-    if lower in _ZERO_WORDS or (lower == "one" and any(c.lower_ == "no" for c in victim.children)):
+    if lower in _ZERO_WORDS or (lower == "one" and any(c.lower_ == "no" for c in _doc.children(victim))):
         return 0, 0, 0, None, None, None
     if lower == "one" and victim.i > 0 and victim.doc[victim.i - 1].lower_ == "no":
         return 0, 0, 0, None, None, None
-    if any(c.dep_ == "det" and c.lower_ == "no" for c in victim.children):
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in _doc.children(victim)):
         return 0, 0, 0, None, _group_text(victim), entity_id
     if lower in _ORDINALS or lower in ("another", "someone", "somebody") or _is_age_noun(victim):
         return 1, 1, 1, None, None, entity_id
-    if any(c.dep_ in ("det", "predet") and c.lower_ == "both" for c in victim.children):
+    if any(c.dep_ in ("det", "predet") and c.lower_ == "both" for c in _doc.children(victim)):
         return 2, 2, 2, None, _group_text(victim), entity_id
     if victim.like_num or victim.pos_ == "NUM" or lower in _VAGUE_VICTIMS:
         count, low, high, mod = _amount_of(victim)
         if count is None:
             return None
         group = None
-        for child in victim.children:
+        for child in _doc.children(victim):
             if child.dep_ == "prep" and child.lower_ == "of":
-                objects = [c for c in child.children if c.dep_ == "pobj"]
+                objects = [c for c in _doc.children(child) if c.dep_ == "pobj"]
                 if objects and _is_person(objects[0]):
                     group = _group_text(objects[0])
         return count, low, high, mod, group, entity_id
@@ -372,19 +377,21 @@ def _verb_cue(token: Token) -> tuple[str, list[Token]] | None:
     """(outcome, victims) for a verb cue."""
     lemma = token.lemma_.lower()
     outcome = _cues().get((lemma, "VERB"))
-    if lemma == "lose" and any(c.lemma_ in ("life", "lives") for c in token.children if c.dep_ == "dobj"):
+    if lemma == "lose" and any(c.lemma_ in ("life", "lives") for c in _doc.children(token) if c.dep_ == "dobj"):
         return "killed", _subject(token)
     if lemma == "succumb":
         return "killed", _subject(token)
     if _from_homes(token):
         return "displaced", _subject(token) if _is_passive(token) else _objects(token)
     if lemma in _TRANSPORT_VERBS and _to_hospital(token):
-        victims = [c for c in token.children if c.dep_ in ("nsubjpass",)] or _objects(token)
+        victims = [c for c in _doc.children(token) if c.dep_ in ("nsubjpass",)] or _objects(token)
         if not victims and _is_passive(token):
             victims = _subject(token)
         return "shot", victims
-    if lemma == "treat" and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children):
-        return "injured", ([c for c in token.children if c.dep_ == "nsubjpass"] or _objects(token) or _subject(token))
+    if lemma == "treat" and any(c.dep_ == "prep" and c.lower_ == "for" for c in _doc.children(token)):
+        return "injured", (
+            [c for c in _doc.children(token) if c.dep_ == "nsubjpass"] or _objects(token) or _subject(token)
+        )
     if outcome is None:
         return None
     if outcome in ("shot", "injured") and _fatal(token):
@@ -408,27 +415,27 @@ def _from_homes(verb: Token) -> bool:
     return any(
         child.dep_ == "prep"
         and child.lower_ in ("from", "out", "of")
-        and any(t.lemma_.lower() in _HOME_NOUNS and t.dep_ == "pobj" for t in child.subtree)
-        for child in verb.children
+        and any(t.lemma_.lower() in _HOME_NOUNS and t.dep_ == "pobj" for t in _doc.subtree(child))
+        for child in _doc.children(verb)
     )
 
 
 def _fatal(verb: Token) -> bool:
     """`shot dead`, `shot to death`, `fatally shot`, `mortally wounded`."""
-    for child in verb.children:
+    for child in _doc.children(verb):
         if child.lower_ in ("fatally", "mortally") or (
             child.lower_ == "dead" and child.dep_ in ("oprd", "acomp", "advmod", "xcomp")
         ):
             return True
-        if child.dep_ == "prep" and child.lower_ == "to" and any(c.lemma_ == "death" for c in child.children):
+        if child.dep_ == "prep" and child.lower_ == "to" and any(c.lemma_ == "death" for c in _doc.children(child)):
             return True
     return False
 
 
 def _to_hospital(verb: Token) -> bool:
-    for child in verb.children:
+    for child in _doc.children(verb):
         if child.dep_ == "prep" and child.lower_ in ("to", "at"):
-            for obj in child.subtree:
+            for obj in _doc.subtree(child):
                 if obj.lower_ in _HOSPITAL_WORDS:
                     return True
                 if obj.lower_ in ("center", "centre") and obj.i > 0 and obj.doc[obj.i - 1].lower_ in _CENTER_PREFIXES:
@@ -442,7 +449,7 @@ def _adjective_cue(token: Token) -> tuple[str, list[Token]] | None:
         return None
     if token.pos_ == "VERB" and (token.lemma_.lower(), "VERB") in _cues():
         return None  # read as a verb
-    numbers = [c for c in token.children if c.dep_ in ("nsubj", "npadvmod", "nummod", "dep") and _is_person(c)]
+    numbers = [c for c in _doc.children(token) if c.dep_ in ("nsubj", "npadvmod", "nummod", "dep") and _is_person(c)]
     if numbers:
         return outcome, numbers
     if token.dep_ == "amod" and token.head.pos_ in ("NOUN", "PROPN"):
@@ -478,32 +485,34 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
         if token.i >= 3 and doc[token.i - 3].lower_ in ("attempted", "attempt"):
             return None
         return "murder-suicide", [token]  # two deaths: the killer's and the victim's
-    if lemma == "toll" and any(c.lemma_ == "death" for c in token.children):
+    if lemma == "toll" and any(c.lemma_ == "death" for c in _doc.children(token)):
         verb = token.head
-        for t in verb.subtree:
+        for t in _doc.subtree(verb):
             if t.like_num and t.i > token.i and t.head.dep_ != "npadvmod":
                 return "killed", [t]
-        for t in token.children:
+        for t in _doc.children(token):
             if t.dep_ in ("nummod", "appos") and t.like_num:
                 return "killed", [t]
         return None
     if (lemma in _DEATH_NOUNS and token.tag_ == "NNS") or (
-        lemma in _DEATH_NOUNS and any(c.lower_ == "no" for c in token.children)
+        lemma in _DEATH_NOUNS and any(c.lower_ == "no" for c in _doc.children(token))
     ):
         number = next(
-            (c for c in token.children if c.dep_ in ("nummod",) or (c.dep_ == "det" and c.lower_ == "no")), None
+            (c for c in _doc.children(token) if c.dep_ in ("nummod",) or (c.dep_ == "det" and c.lower_ == "no")), None
         )
         if number is not None:
             return _DEATH_NOUNS[lemma], [token]
     if lemma == "condition":
-        grade = next((c.lower_ for c in token.children if c.lower_ in _CONDITION_WORDS), None)
+        grade = next((c.lower_ for c in _doc.children(token) if c.lower_ in _CONDITION_WORDS), None)
         if grade is None:
             return None
         verb = _clause_verb(token)
-        victims = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] or _objects(verb) or _subject(verb)
+        victims = (
+            [c for c in _doc.children(verb) if c.dep_ in ("nsubj", "nsubjpass")] or _objects(verb) or _subject(verb)
+        )
         return _CONDITION_WORDS[grade], victims
     if lemma in _WOUND_NOUNS and token.tag_ in ("NN", "NNS"):
-        if any(c.lower_ == "no" for c in token.children) and lemma == "injury":
+        if any(c.lower_ == "no" for c in _doc.children(token)) and lemma == "injury":
             return None
         head = token.head
         if head.lemma_ in ("suffer", "sustain", "receive", "have") and head.pos_ in ("VERB", "AUX"):
@@ -511,35 +520,39 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
             if head.dep_ == "acl" or (head.tag_ == "VBG" and head.dep_ in ("acl", "advcl") and not victims):
                 victims = [head.head] if head.dep_ == "acl" else victims
             outcome = (
-                "injured" if any(c.lower_ in ("minor", "non-life-threatening") for c in token.children) else "shot"
+                "injured"
+                if any(c.lower_ in ("minor", "non-life-threatening") for c in _doc.children(token))
+                else "shot"
             )
             return outcome, victims
         if head.dep_ == "prep" and head.lower_ in ("with", "from"):
             verb = _clause_verb(head)
             if verb.lemma_ in ("suffer", "find", "take", "transport", "rush", "hospitalize", "treat", "arrive"):
-                victims = [c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")] or _subject(verb)
+                victims = [c for c in _doc.children(verb) if c.dep_ in ("nsubjpass", "dobj")] or _subject(verb)
                 if verb.dep_ == "acl":
                     victims = [verb.head]
                 return "shot", victims
         return None
-    fatal_adjective = any(c.lower_ in _FATAL_ADJECTIVES and not _negative_prefix(c) for c in token.children)
+    if lemma != "shooting" and lemma not in _FATAL_NOUNS:
+        return None  # every noun of the article gets here: no rule below reads any other
+    fatal_adjective = any(c.lower_ in _FATAL_ADJECTIVES and not _negative_prefix(c) for c in _doc.children(token))
     if lemma == "shooting" and not fatal_adjective:
-        for child in token.children:
+        for child in _doc.children(token):
             if child.dep_ == "prep" and child.lower_ == "of":
-                victims = [c for c in child.children if c.dep_ == "pobj"]
+                victims = [c for c in _doc.children(child) if c.dep_ == "pobj"]
                 if victims and _is_person(victims[0]):
                     return "shot", victims
         return None
     if token.dep_ == "compound" or token.head.lemma_ in ("suspect", "detective", "investigator", "unit", "division"):
         return None  # `homicide detectives`: the unit's name, not a death
     if (lemma in _FATAL_NOUNS or (lemma == "shooting" and fatal_adjective)) and not any(
-        c.lemma_ in ("attempt", "attempted") for c in token.children
+        c.lemma_ in ("attempt", "attempted") for c in _doc.children(token)
     ):
         if doc[token.i - 1].lower_ in ("attempted", "attempt"):
             return None
-        for child in token.children:
+        for child in _doc.children(token):
             if child.dep_ == "prep" and child.lower_ == "of":
-                victims = [c for c in child.children if c.dep_ == "pobj"]
+                victims = [c for c in _doc.children(child) if c.dep_ == "pobj"]
                 if victims:
                     return "killed", victims
         return "fatal", [token]
@@ -566,9 +579,11 @@ def _claims(doc: Doc) -> list[tuple[int, _Claim]]:
             continue
         if outcome == "shot":
             # `Two people were shot, one fatally`: the fatal share is its own claim.
+            # token.children, not the shared table: the identity test below must keep its old reading
+            # (a new object per child never `is` a victim, so no victim is dropped here)
             for child in token.children:
                 fatal_share = child.dep_ in ("npadvmod", "appos", "conj") and child.like_num and _is_person(child)
-                if fatal_share and any(g.lower_ in ("fatally", "mortally") for g in child.children):
+                if fatal_share and any(g.lower_ in ("fatally", "mortally") for g in _doc.children(child)):
                     victims = [v for v in victims if v is not child]
                     count, low, high, mod = _amount_of(child)
                     if count is not None:
@@ -586,7 +601,7 @@ def _claims(doc: Doc) -> list[tuple[int, _Claim]]:
             continue
         for victim in _expand(victims):
             if victim.lemma_.lower() in _DEATH_NOUNS and victim is token:
-                no = any(c.lower_ == "no" for c in victim.children)
+                no = any(c.lower_ == "no" for c in _doc.children(victim))
                 number = _number_child(victim)
                 if no:
                     values = (0, 0, 0, None)
@@ -693,7 +708,7 @@ def _reconcile(claims: list[tuple[int, _Claim]]) -> list[tuple[int, _Claim]]:
 
 
 def _is_other(victim: Token) -> bool:
-    return victim.lower_ in _ANOTHER or any(c.lower_ in _ANOTHER for c in victim.children)
+    return victim.lower_ in _ANOTHER or any(c.lower_ in _ANOTHER for c in _doc.children(victim))
 
 
 def _same_person(hurt: _Claim, death: _Claim) -> bool:
@@ -720,10 +735,10 @@ def _evidence(claim: _Claim) -> tuple[int, int]:
     start = min(t.i for t in tokens)
     end = max(t.i for t in tokens) + 1
     # Take in the whole victim phrase (`Three attackers`) and the cue's predicate (`lost their lives`).
-    start = min(start, min(t.i for t in claim.victim.subtree if t.i >= sent.start and t.i <= claim.victim.i))
+    start = min(start, min(t.i for t in _doc.subtree(claim.victim) if t.i >= sent.start and t.i <= claim.victim.i))
     for child in claim.cue.rights:
         if child.dep_ in ("dobj", "oprd", "acomp", "prt") and child.i < sent.end:
-            end = max(end, max(t.i for t in child.subtree) + 1)
+            end = max(end, max(t.i for t in _doc.subtree(child)) + 1)
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
 
 
@@ -735,7 +750,7 @@ def extract_casualties(doc: Doc) -> list[dict]:
     """
     rows = []
     seen = set()
-    text = doc.text  # spaCy joins every token on each access: read once, or the cost grows with length squared
+    text = doc_text(doc)  # spaCy joins every token on each access: read it once per Doc
     for sentence, claim in _reconcile(_claims(doc)):
         start, end = _evidence(claim)
         key = (claim.outcome, claim.victim.i)

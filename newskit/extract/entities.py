@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from .. import lexicons
-from ._doc import MENTIONS_KEY, sentence_of
+from ._doc import MENTIONS_KEY, sentence_of, tokens
+from ._doc import text as _text
 
 __all__ = ["NOT_ENTITY_LABELS", "demonym", "entity_id", "extract_mentions", "resolve_reference", "titles"]
 
@@ -268,21 +269,25 @@ def _extra_candidates(doc: Doc, taken: set[int], surnames: frozenset[str]) -> li
     """Names the model missed: products (``A380s``, ``777s``, ``iCloud``, ``iOS 5``, ``787 Dreamliner``)
     and the bare surname of a person named in full elsewhere in the article (``Jobs``)."""
     found = []
-    products = _words("products.txt")
+    toks = tokens(doc)
     i = 0
-    while i < len(doc):
-        token = doc[i]
+    while i < len(toks):
+        token = toks[i]
         if i in taken:
             i += 1
             continue
-        if token.text in surnames and token.pos_ == "PROPN":
+        text = token.text
+        if text in surnames and token.pos_ == "PROPN":
             found.append(_Mention(i, i + 1, "PERSON", True))
-        elif token.text in products or token.text.removesuffix("s") in products:
-            start = i - 1 if i > 0 and i - 1 not in taken and _MODEL.match(doc[i - 1].text) else i
+            i += 1
+            continue
+        shape = _product_shape(text)
+        if shape == "product":
+            start = i - 1 if i > 0 and i - 1 not in taken and _MODEL.match(toks[i - 1].text) else i
             found.append(_Mention(start, i + 1, "PRODUCT", True))
-        elif _PLURAL_MODEL.match(token.text):
+        elif shape == "plural model":
             found.append(_Mention(i, i + 1, "PRODUCT", True))
-        elif _LETTERED_MODEL.match(token.text) or _I_PRODUCT.match(token.text):
+        elif shape == "model":
             end = i + 1
             if end < len(doc) and _VERSION.match(doc[end].text) and end not in taken:
                 end += 1
@@ -293,6 +298,21 @@ def _extra_candidates(doc: Doc, taken: set[int], surnames: frozenset[str]) -> li
             continue
         i += 1
     return found
+
+
+@functools.lru_cache(maxsize=65536)
+def _product_shape(text: str) -> str | None:
+    """Which product name ``text`` looks like, tested in :func:`_extra_candidates`' order: a listed
+    product, a plural model (``A380s``), a lettered model or an i-product; None for any other
+    word (every token of every article is asked, and the answer depends on the word alone)."""
+    products = _words("products.txt")
+    if text in products or text.removesuffix("s") in products:
+        return "product"
+    if _PLURAL_MODEL.match(text):
+        return "plural model"
+    if _LETTERED_MODEL.match(text) or _I_PRODUCT.match(text):
+        return "model"
+    return None
 
 
 def _bare_models(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
@@ -467,14 +487,6 @@ def _owner_country(doc: Doc, mention: _Mention, by_token: dict[int, _Mention]) -
 
 
 # --------------------------------------------------------------------------- names and merging
-
-
-def _text(doc: Doc) -> str:
-    """``doc.text``, built once per Doc (spaCy joins every token on each access)."""
-    text = doc.user_data.get("nk_text")
-    if text is None:
-        text = doc.user_data["nk_text"] = doc.text
-    return text
 
 
 def _surface(doc: Doc, mention: _Mention) -> str:
@@ -839,7 +851,7 @@ def extract_mentions(doc: Doc) -> list[dict]:
     by_token = {i: m for m in mentions for i in range(m.start, m.end)}
     for mention in mentions:
         mention.owner = _owner_country(doc, mention, by_token)
-    doc_words = frozenset(token.text for token in doc)
+    doc_words = frozenset(token.text for token in tokens(doc))
     keys = [_name_key(doc, m, doc_words) for m in mentions]
     # Names given in full ("Apple Inc.", "Apple Computer") are no short form of another name ("Apple Corps").
     complete = {

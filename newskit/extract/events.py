@@ -67,11 +67,14 @@ import collections
 import datetime as dt
 import functools
 import re
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
 
 from .. import lexicons
-from ._doc import entity_name, facts, mention_spans, sentence_of
+from . import _doc
+from ._doc import facts, mention_spans, sentence_of
+from ._doc import text as doc_text
 from ._timex_rules import interval
 
 __all__ = ["extract_events"]
@@ -134,7 +137,7 @@ def extract_events(doc: Doc) -> list[dict]:
     published = doc._.nk_published
     if isinstance(published, dt.datetime):
         published = published.date()
-    text = doc.text
+    text = doc_text(doc)  # spaCy joins every token on each access: read it once per Doc
     timexes = [t for t in facts(doc, "timexes") if t.get("start") is not None]
     sources = {
         a["cue_start"]: a["source"]
@@ -228,7 +231,7 @@ def _definite_noun(doc: Doc, row: dict) -> bool:
     span = doc.char_span(row["trigger_start"], row["trigger_end"], alignment_mode="expand")
     if span is None or span.root.pos_ != "NOUN":
         return False
-    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in span.root.children)
+    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE) for c in _doc.children(span.root))
 
 
 def _sentence_events(
@@ -247,13 +250,15 @@ def _sentence_events(
 ):
     """The event mentions of one sentence, dated."""
     predicates: list[Token] = []
-    for token in sent:  # heads come before their conjuncts, so a conjunct can check its head
+    predicate_ids: set[int] = set()
+    sent_tokens = _doc.tokens(doc)[sent.start : sent.end]
+    for token in sent_tokens:  # heads come before their conjuncts, so a conjunct can check its head
         if _is_predicate(token) and (
-            token.dep_ != "conj" or token.head in predicates or token.head.dep_ in _CLAUSE_DEPS
+            token.dep_ != "conj" or token.head.i in predicate_ids or token.head.dep_ in _CLAUSE_DEPS
         ):
             predicates.append(token)
-    predicate_ids = {p.i for p in predicates}
-    triggers = [t for t in sent if _is_trigger(t)]
+            predicate_ids.add(token.i)
+    triggers = [t for t in sent_tokens if _is_trigger(t)]
     trigger_ids = {t.i for t in triggers}
     owned = {p.i: _clause_tokens(p, predicates) for p in predicates}
     # the predicate whose clause holds each token (the context of noun and non-finite triggers)
@@ -288,11 +293,11 @@ def _sentence_events(
             clause = _clause_tokens(trigger, predicates)
         else:
             host = clause_of.get(trigger.i)
-            clause = owned[host] if host is not None else list(trigger.subtree)
+            clause = owned[host] if host is not None else list(_doc.subtree(trigger))
         if is_verb:
             row = _row(doc, text, sent, trigger, clause, kind, dating, index)
         else:
-            phrase = [t for t in trigger.subtree if t.i >= trigger.i - 4 and t.i <= trigger.i + 6]
+            phrase = [t for t in _doc.subtree(trigger) if t.i >= trigger.i - 4 and t.i <= trigger.i + 6]
             row = _row(
                 doc,
                 text,
@@ -303,7 +308,7 @@ def _sentence_events(
                 dating,
                 index,
                 description=_noun_phrase(doc, phrase),
-                participants_of=list(trigger.subtree),
+                participants_of=list(_doc.subtree(trigger)),
             )
         row["salient"] = _salient(trigger, kind, predicate_ids)
         source = sources.get(trigger.idx)
@@ -369,18 +374,21 @@ def _word_list(name: str) -> frozenset[str]:
 
 def _is_trigger(token: Token) -> bool:
     """Whether ``token`` names an event: a full verb, or a noun that names a happening or an action."""
-    if token.pos_ == "VERB":
+    pos = token.pos_
+    if pos == "VERB":
         if token.lower_ == "according" or token.lemma_ == "accord":
             return False  # "according to": a preposition in all but name
         return token.is_alpha or "-" in token.text
-    if token.pos_ == "AUX" and token.dep_ not in ("aux", "auxpass") and token.is_alpha:
+    if pos == "AUX" and token.dep_ not in ("aux", "auxpass") and token.is_alpha:
         return True  # a copula or main-verb "have" heads a state ("is the successor", "has a display")
+    if pos not in ("ADJ", "PROPN", "NOUN"):
+        return False  # most words: decided before reading the lemma
     lemma = token.lemma_.lower()
-    if token.pos_ == "ADJ":
+    if pos == "ADJ":
         return lemma in _word_list("event_adjectives.txt")
-    if token.pos_ == "PROPN" and token.is_title:  # a headline's "Shooting", "Arrest"
+    if pos == "PROPN" and token.is_title:  # a headline's "Shooting", "Arrest"
         return (lemma, "noun") in _triggers() or lemma in _word_list("event_nouns.txt")
-    if token.pos_ != "NOUN" or not token.is_alpha:
+    if pos != "NOUN" or not token.is_alpha:
         return False
     if (lemma, "noun") in _triggers() or lemma in _word_list("event_nouns.txt"):
         return True
@@ -423,7 +431,7 @@ def _police_operation(trigger: Token) -> bool:
 
 def _irrealis(verb: Token) -> bool:
     """A negated, modal, infinitive or imperative verb: what it names did not (yet) happen."""
-    for child in verb.children:
+    for child in _doc.children(verb):
         if child.dep_ == "neg" or (child.dep_ == "aux" and (child.lower_ in _MODALS or child.tag_ == "TO")):
             return True
     return verb.lemma_.lower() in ("prevent", "avoid", "stop", "threaten", "plan", "fear", "want", "seek")
@@ -431,11 +439,13 @@ def _irrealis(verb: Token) -> bool:
 
 def _verb_above(token: Token) -> Token | None:
     """The nearest verb governing ``token`` (None at the sentence root)."""
-    current = token
-    while current.head.i != current.i:
-        current = current.head
-        if current.pos_ in ("VERB", "AUX"):
-            return current
+    doc = token.doc
+    head_of, toks = _doc.heads(doc), _doc.tokens(doc)
+    i = token.i
+    while head_of[i] != i:
+        i = head_of[i]
+        if toks[i].pos_ in ("VERB", "AUX"):
+            return toks[i]
     return None
 
 
@@ -458,18 +468,14 @@ def _salient(trigger: Token, kind: str, predicate_ids: set[int]) -> bool:
 def _is_predicate(token: Token) -> bool:
     if token.pos_ != "VERB" or token.dep_ not in _CLAUSE_DEPS:
         return False
-    children = list(token.children)
-    if any(c.dep_ == "neg" for c in children):
+    kids = _doc.children(token)
+    if any(c.dep_ == "neg" for c in kids):
         return False  # "has not accepted": nothing happened
-    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in children):
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in kids):
         return False  # "must monitor", "could meet": not (yet) an event
     if token.lemma_.lower() in _non_eventive():
         return False
-    if (
-        token.dep_ == "ROOT"
-        and token.tag_ == "VB"
-        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in children)
-    ):
+    if token.dep_ == "ROOT" and token.tag_ == "VB" and not any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in kids):
         return False  # an imperative ("Contact her at …", "Find details …") tells the reader, it reports nothing
     # participles and infinitives ("taking refuge", "to prevent") add no dated event
     return token.dep_ not in ("advcl", "relcl", "ccomp", "conj") or _finite(token)
@@ -477,7 +483,7 @@ def _is_predicate(token: Token) -> bool:
 
 def _finite(token: Token) -> bool:
     return token.tag_ in ("VBD", "VBZ", "VBP") or any(
-        c.dep_ in ("aux", "auxpass") and c.tag_ != "TO" for c in token.children
+        c.dep_ in ("aux", "auxpass") and c.tag_ != "TO" for c in _doc.children(token)
     )
 
 
@@ -489,7 +495,7 @@ def _clause_tokens(predicate: Token, predicates: list[Token]) -> list[Token]:
     while stack:
         token = stack.pop()
         tokens.append(token)
-        stack.extend(c for c in token.children if c.i not in others)
+        stack.extend(c for c in _doc.children(token) if c.i not in others)
     return sorted(tokens, key=lambda t: t.i)
 
 
@@ -500,19 +506,21 @@ def _kind(predicate: Token, cue_starts: set, casualty_spans: _Spans) -> str:
         kind = "arrest"
     if kind is None and predicate.idx in cue_starts:
         kind = "statement"
-    if kind is None and lemma in _reporting_verbs() and any(c.dep_ == "ccomp" for c in predicate.children):
+    if kind is None and lemma in _reporting_verbs() and any(c.dep_ == "ccomp" for c in _doc.children(predicate)):
         kind = "statement"
     if kind is None:
         # "lost their lives", "were killed": a casualty report is violence
         if casualty_spans.covers(predicate.idx):
             kind = "violence"
         else:
-            for child in predicate.children:
+            for child in _doc.children(predicate):
                 if child.dep_ in ("dobj", "nsubjpass", "pobj", "prep"):
-                    head = (
-                        child if child.dep_ != "prep" else next((g for g in child.children if g.dep_ == "pobj"), child)
+                    noun = (
+                        child
+                        if child.dep_ != "prep"
+                        else next((g for g in _doc.children(child) if g.dep_ == "pobj"), child)
                     )
-                    noun_kind = _triggers().get((head.lemma_.lower(), "noun"))
+                    noun_kind = _triggers().get((noun.lemma_.lower(), "noun"))
                     if noun_kind and noun_kind != "statement":
                         kind = noun_kind
                         break
@@ -536,8 +544,8 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
         span = doc.char_span(timex["start"], timex["end"], alignment_mode="expand")
         if span is None:
             continue
-        for token in span:
-            for child in token.children:  # "last October, when he was gunned down": the clause happened then
+        for token in _doc.tokens(doc)[span.start : span.end]:
+            for child in _doc.children(token):  # "last October, when he was gunned down": the clause happened then
                 if (
                     child.dep_ in ("relcl", "acl", "advcl")
                     and child.i in trigger_ids
@@ -547,7 +555,8 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
         current = span.root
         owner = None
         state = False
-        while current.head.i != current.i:
+        head_of = _doc.heads(doc)
+        while head_of[current.i] != current.i:
             current = current.head
             if current.i in trigger_ids and not (span.start <= current.i < span.end):
                 owner = current
@@ -575,7 +584,7 @@ def _timex_owners(doc: Doc, datable: list[dict], trigger_ids: set[int]) -> dict[
             owners.setdefault(noun.i, timex)
     for i, timex in list(owners.items()):
         # "began trading in July", "sought ..., saying on Friday": the verb the non-finite clause completes
-        token = doc[i]
+        token = _doc.tokens(doc)[i]
         # a verb happens with its complement ("began trading in July", "invited them to join in July
         # 1997"), but an expectation or a schedule does not ("is expected to close around year end")
         while (token.dep_ == "xcomp" and token.head.lemma_.lower() not in _PROSPECTIVE_VERBS) or (
@@ -652,17 +661,13 @@ def _timex_for(trigger: Token, owners: dict[int, dict]) -> dict | None:
     if timex is not None:
         return timex
     current = trigger
-    while current.head.i != current.i:
-        if (
-            current.dep_ == "relcl"
-            and current.head.pos_ == "NOUN"
-            and current.head.i in owners
-            and _tense(current) == "past"
-        ):
-            return owners[current.head.i]  # "the 1995 shooting of Dr. Short, who was wounded": then
+    head_of = _doc.heads(trigger.doc)
+    while head_of[current.i] != current.i:
+        head = current.head
+        if current.dep_ == "relcl" and head.pos_ == "NOUN" and head.i in owners and _tense(current) == "past":
+            return owners[head.i]  # "the 1995 shooting of Dr. Short, who was wounded": then
         if current.dep_ not in _INHERIT_DEPS:
             return None
-        head = current.head
         if current.pos_ == "NOUN" and head.pos_ in ("VERB", "AUX") and _reports(head):
             return None  # "condemned on Tuesday the attack": the attack is not Tuesday's
         current = head
@@ -792,11 +797,12 @@ def _tense(token: Token, depth: int = 0) -> str:
     if token.pos_ not in ("VERB", "AUX"):
         verb = _verb_above(token)
         return "past" if verb is None or depth > 4 else _tense(verb, depth + 1)
-    aux = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    kids = _doc.children(token)
+    aux = [c for c in kids if c.dep_ in ("aux", "auxpass")]
     lowered = {a.lower_ for a in aux}
     if token.tag_ == "VBN" and "have" in lowered and lowered & _FUTURE_MODALS:
         return "past"  # "may have been buried", "would have chosen": a modal perfect looks back
-    if "could" in lowered and any(c.dep_ == "neg" for c in token.children):
+    if "could" in lowered and any(c.dep_ == "neg" for c in kids):
         return "past"  # "could not be reached for comment": an inability, the past of "cannot"
     if lowered & _FUTURE_MODALS or any(a.tag_ == "TO" for a in aux) or lowered & {"going", "about"}:
         return "future"  # "will sign", "agreed to buy", "is expected to rise": not yet
@@ -814,7 +820,7 @@ def _tense(token: Token, depth: int = 0) -> str:
         # "if a suspect is caught", "once he comes", "until the court rules": a present tense that
         # a condition or a time still to come governs tells of what has not happened yet
         return "future" if _prospective_clause(token) else "present"
-    if token.tag_ in ("VBG", "VBN", "VB") and token.head.i != token.i and depth < 4:
+    if token.tag_ in ("VBG", "VBN", "VB") and _doc.heads(token.doc)[token.i] != token.i and depth < 4:
         return _tense(token.head, depth + 1)  # "killed in the attack", "saying": the tense of the clause above
     return "past"
 
@@ -826,18 +832,18 @@ _PROSPECTIVE_MARKS = frozenset(["if", "unless", "once", "until", "till", "before
 def _prospective_clause(verb: Token) -> bool:
     """ "if the relatives balk", "once Gonzalez comes": an adverbial clause of condition or future time."""
     clause = verb
-    while clause.dep_ == "conj" and clause.head.i != clause.i:
+    while clause.dep_ == "conj" and _doc.heads(clause.doc)[clause.i] != clause.i:
         clause = clause.head  # "if a suspect is caught and charged": the conjunct shares the condition
     if clause.dep_ != "advcl":
         return False
-    return any(c.dep_ == "mark" and c.lower_ in _PROSPECTIVE_MARKS for c in clause.children)
+    return any(c.dep_ == "mark" and c.lower_ in _PROSPECTIVE_MARKS for c in _doc.children(clause))
 
 
 def _simple_past(verb: Token) -> bool:
     """ "said", "was told": a simple past, not a present perfect ("has said")."""
     if verb.pos_ not in ("VERB", "AUX"):
         return False
-    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    aux = [c for c in _doc.children(verb) if c.dep_ in ("aux", "auxpass")]
     if any(a.lemma_ == "have" for a in aux):
         return False
     return verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in aux)
@@ -851,7 +857,7 @@ def _told_in_past(doc: Doc) -> bool:
     """Whether the article's lead (its first paragraph line that ends a sentence) is told in the
     simple past ("Intel said ...", "The FBI put ... on its list"), not in the present or the
     present perfect ("The recent turmoil has caught the attention of the Kremlin")."""
-    text = doc.text
+    text = doc_text(doc)  # spaCy joins every token on each access: read it once per Doc
     offset = 0
     for line in text.split("\n"):
         start, offset = offset, offset + len(line) + 1
@@ -860,7 +866,8 @@ def _told_in_past(doc: Doc) -> bool:
         span = doc.char_span(start, start + len(line), alignment_mode="contract")
         if span is None:
             return False
-        first_sentence = [t for t in span if t.sent.start == span[0].sent.start]
+        lead = span[0].sent  # (t.sent per token would rebuild the sentence for every word)
+        first_sentence = [t for t in span if lead.start <= t.i < lead.end]
         verbs = [t for t in first_sentence if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
         if not verbs:
             return False
@@ -871,7 +878,7 @@ def _told_in_past(doc: Doc) -> bool:
 
 def _past_perfect(verb: Token) -> bool:
     """ "had ambushed": done before the time the narrative is at, not on it."""
-    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d", "’d") for c in verb.children)
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d", "’d") for c in _doc.children(verb))
 
 
 def _years_before(published: dt.date, years: float) -> dt.date:
@@ -893,14 +900,14 @@ def _nominal_events(doc: Doc, text: str, sent: Span, sentence_timexes: list[dict
         prep = doc.char_span(timex["end"] + after.start(1), timex["end"] + after.end(1), alignment_mode="expand")
         if prep is None:
             continue
-        noun = next((c for c in prep[0].children if c.dep_ == "pobj"), None)
+        noun = next((c for c in _doc.children(prep[0]) if c.dep_ == "pobj"), None)
         if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
             continue
         kind = _triggers().get((noun.lemma_.lower(), "noun"))
         if kind is None:
             continue
         dating = _relative_dating(timex, after.group(1).lower(), published)
-        phrase = list(noun.subtree)
+        phrase = list(_doc.subtree(noun))
         row = _row(doc, text, sent, noun, phrase, kind, dating, index, description=_noun_phrase(doc, phrase))
         row["salient"] = kind != "statement"
         rows.append(row)
@@ -972,39 +979,62 @@ class _Spans:
         return any(s <= char < e for s, e in self.spans[first:last])
 
 
+class _Mention(NamedTuple):
+    """What the rows read of a canonical mention, read once per Doc (a Span finds its root anew on
+    every ``span.root``, and every clause of the article asks again)."""
+
+    start: int
+    end: int
+    label: str
+    name: str  # the canonical name, else the text
+    root_dep: str
+    root_head_i: int
+    root_head_lower: str
+    renamed: bool  # a partial name or a description: written by its canonical name in descriptions
+
+    @classmethod
+    def of(cls, span: Span, names: dict[str, str]) -> _Mention:
+        root, text = span.root, span.text
+        # a partial name or a description ("Kurti", "the ministry") reads better by its canonical
+        # name; an adjective ("Serbian gunmen") or a full name stays as written
+        renamed = span.label_ == "PERSON" or text.lower().startswith(("the ", "they", "it"))
+        name = names.get(span.kb_id_) or text
+        return cls(span.start, span.end, span.label_, name, root.dep_, root.head.i, root.head.lower_, renamed)
+
+
 class _MentionIndex:
     """The canonical mentions of a Doc indexed by token, built once (lookups cost the clause, not the Doc)."""
 
     def __init__(self, doc: Doc) -> None:
-        self.spans: list[Span] = list(mention_spans(doc))
+        names = (doc._.nk_facts or {}).get("entity_names", {})  # entity id → canonical name, read once
+        self.mentions: list[_Mention] = [_Mention.of(span, names) for span in mention_spans(doc)]
         self.at: dict[int, int] = {}
-        for k, span in enumerate(self.spans):
-            for i in range(span.start, span.end):
+        for k, mention in enumerate(self.mentions):
+            for i in range(mention.start, mention.end):
                 self.at.setdefault(i, k)
 
-    def within(self, token_ids) -> list[Span]:
+    def within(self, token_ids) -> list[_Mention]:
         """Mentions touching any of ``token_ids``, in text order."""
         found = sorted({self.at[i] for i in token_ids if i in self.at})
-        return [self.spans[k] for k in found]
-
-
-def _mention_name(doc: Doc, span: Span) -> str:
-    return entity_name(doc, span.kb_id_) or span.text
+        return [self.mentions[k] for k in found]
 
 
 def _participants(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) -> tuple[list[str], list[str]]:
     """Canonical names of the entities in the clause: places (GPE/LOC/FAC after a preposition) and actors."""
     ids = {t.i for t in clause}
-    subject_side = {t.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "agent") for t in c.subtree}
+    subject_side = {
+        t.i for c in _doc.children(head) if c.dep_ in ("nsubj", "nsubjpass", "agent") for t in _doc.subtree(c)
+    }
     if head.dep_ == "relcl":  # "the Kremlin, which considers …": the noun the clause modifies is its subject
-        subject_side |= {t.i for t in head.head.subtree if t.i < head.i and t.i not in ids} | {head.head.i}
-        ids |= {head.head.i}
+        noun = head.head
+        subject_side |= {t.i for t in _doc.subtree(noun) if t.i < head.i and t.i not in ids} | {noun.i}
+        ids |= {noun.i}
     actors: list[str] = []
     places: list[str] = []
-    for span in index.within(ids | subject_side):
-        name = _mention_name(doc, span)
-        where = span.root.dep_ == "pobj" and span.root.head.lower_ in _PLACE_PREPOSITIONS
-        if span.label_ in _PLACE_LABELS and where:
+    for mention in index.within(ids | subject_side):
+        name = mention.name
+        where = mention.root_dep == "pobj" and mention.root_head_lower in _PLACE_PREPOSITIONS
+        if mention.label in _PLACE_LABELS and where:
             if name not in places:
                 places.append(name)
         elif name not in actors:
@@ -1014,80 +1044,90 @@ def _participants(doc: Doc, head: Token, clause: list[Token], index: _MentionInd
 
 def _describe(doc: Doc, head: Token, clause: list[Token], index: _MentionIndex) -> str:
     """Subject + verb group + object/first complement, with canonical names: "Kosovo declared independence from Serbia"."""
-    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    kids = _doc.children(head)
+    subject = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None and head.dep_ == "relcl":
         subject = head.head
     if subject is None and head.dep_ == "conj":
-        subject = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((c for c in _doc.children(head.head) if c.dep_ in ("nsubj", "nsubjpass")), None)
     parts: list[str] = []
     if subject is not None:
         if subject.tag_ in ("WDT", "WP") and head.dep_ == "relcl":
             subject = head.head
-        appositions = [c.i for c in subject.children if c.dep_ == "appos"]
+        appositions = [c.i for c in _doc.children(subject) if c.dep_ == "appos"]
         person = next(
             (
-                s
-                for s in index.within(appositions)
-                if s.label_ == "PERSON" and s.root.dep_ == "appos" and s.root.head.i == subject.i
+                m
+                for m in index.within(appositions)
+                if m.label == "PERSON" and m.root_dep == "appos" and m.root_head_i == subject.i
             ),
             None,
         )  # "The Kremlin spokesman, Dmitry Peskov, emphasized": the person is the subject
         parts.append(
-            _mention_name(doc, person)
-            if person is not None
-            else _phrase(doc, subject, index, limit=6, head_only_if_long=True)
+            person.name if person is not None else _phrase(doc, subject, index, limit=6, head_only_if_long=True)
         )
-    verb_group = [c for c in head.children if c.dep_ in ("aux", "auxpass", "neg", "prt") and c.i < head.i + 2]
+    verb_group = [c for c in kids if c.dep_ in ("aux", "auxpass", "neg", "prt") and c.i < head.i + 2]
     parts.append(" ".join(t.text for t in sorted([*verb_group, head], key=lambda t: t.i)))
-    for child in head.children:
+    for child in kids:
         if child.dep_ in ("dobj", "attr", "acomp", "prt", "dative") and child.i > head.i:
             parts.append(_phrase(doc, child, index, limit=8))
             break
-    for child in head.children:
+    for child in kids:
         if child.dep_ in ("oprd", "xcomp", "ccomp") and child.i > head.i:
             parts.append(_phrase(doc, child, index, limit=6))
             break
-    for child in head.children:
+    for child in kids:
         if child.dep_ == "prep" and child.i > head.i and not _is_time_phrase(child):
             parts.append(_phrase(doc, child, index, limit=8))
             break
     words = " ".join(p for p in parts if p).split()
     words = [w for i, w in enumerate(words) if i == 0 or w.lower() != words[i - 1].lower()]  # "stepping in in"
-    return re.sub(r"\s+([,.’'])", r"\1", " ".join(words)).strip(" ,")
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(words)).strip(" ,")
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.’'])")
 
 
 def _is_time_phrase(prep: Token) -> bool:
-    return any(t.ent_type_ in ("DATE", "TIME") for t in prep.subtree)
+    dated = _dated_tokens(prep.doc)
+    # the subtree lies within its edges: with no date or time token there, it holds none
+    k = bisect.bisect_left(dated, prep.left_edge.i)
+    if k == len(dated) or dated[k] > prep.right_edge.i:
+        return False
+    return any(t.ent_type_ in ("DATE", "TIME") for t in _doc.subtree(prep))
+
+
+def _dated_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens the NER marks DATE or TIME, in order (built once per Doc)."""
+    cached = doc.user_data.get("nk_dated_tokens")
+    if cached is None:
+        cached = [t.i for t in _doc.tokens(doc) if t.ent_type_ in ("DATE", "TIME")]
+        doc.user_data["nk_dated_tokens"] = cached
+    return cached
 
 
 def _phrase(doc: Doc, token: Token, index: _MentionIndex, *, limit: int, head_only_if_long: bool = False) -> str:
     """A short rendering of ``token``'s subtree; entity mentions by canonical name, clauses cut."""
-    subtree = list(token.subtree)
+    subtree = _doc.subtree(token)
     cut = set()
     for t in subtree:
         if t.i != token.i and t.dep_ in ("relcl", "acl", "advcl", "appos", "punct", "ccomp"):
-            cut |= {s.i for s in t.subtree}
+            cut |= {s.i for s in _doc.subtree(t)}
     tokens = [t for t in subtree if t.i not in cut]
     if len(tokens) > limit:
         tokens = [t for t in tokens if t.i >= token.i - 2 and t.i <= token.i] if head_only_if_long else tokens[:limit]
         while len(tokens) > 1 and tokens[-1].pos_ in ("DET", "ADP", "CCONJ", "PART", "PUNCT", "ADJ", "PRON"):
             tokens.pop()  # do not stop on "of the"
-    names = {}
-    for span in index.within(t.i for t in tokens):
-        # a partial name or a description ("Kurti", "the ministry") reads better by its canonical
-        # name; an adjective ("Serbian gunmen") or a full name stays as written
-        renamed = span.label_ == "PERSON" or span.text.lower().startswith(("the ", "they", "it"))
-        if renamed:
-            names[span.start] = span
+    names = {m.start: m for m in index.within(t.i for t in tokens) if m.renamed}
     words: list[str] = []
     skip_until = -1
     for t in tokens:
         if t.i < skip_until:
             continue
-        span = names.get(t.i)
-        if span is not None and span.end - 1 <= tokens[-1].i:
-            words.append(_mention_name(doc, span))
-            skip_until = span.end
+        mention = names.get(t.i)
+        if mention is not None and mention.end - 1 <= tokens[-1].i:
+            words.append(mention.name)
+            skip_until = mention.end
             continue
         words.append(t.text)
     return " ".join(words)

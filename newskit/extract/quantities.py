@@ -17,12 +17,14 @@ timexes step), ordinals (``third``), ``one of the ...``, the pronoun ``one`` (``
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
 
 from ._doc import facts, mention_spans, sentence_of
+from ._doc import text as doc_text
 from .numbers import SCALE_ABBREVIATIONS, currencies, is_number_word, modifiers, parse_amount, units, vague_amounts
 
 __all__ = ["counted_phrase", "extract_quantities", "quantity_spans"]
@@ -71,8 +73,8 @@ _COUNT_WORDS = {
 _MAX_MODIFIER = max(len(k) for k in modifiers())
 
 
-def _glued_unit(token: Token) -> bool:
-    match = _GLUED.match(token.text)
+def _glued_unit(text: str) -> bool:
+    match = _GLUED.match(text)
     if not match:
         return False
     suffix = match.group(1).lower()
@@ -81,10 +83,15 @@ def _glued_unit(token: Token) -> bool:
 
 def _is_core(token: Token) -> bool:
     """True when ``token`` is (part of) a written number."""
-    lower = token.lower_
+    # every token of every article is asked, and the answer depends on the word alone
+    return _is_core_word(token.text, token.lower_, token.like_num)
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_core_word(text: str, lower: str, like_num: bool) -> bool:
     if lower in ("no", "none"):
         return False
-    if token.like_num or is_number_word(lower) or _glued_unit(token):
+    if like_num or is_number_word(lower) or _glued_unit(text):
         return not lower.endswith(("th", "st", "nd", "rd")) or lower in ("thousand",)
     return lower in _VAGUE_HEADS
 
@@ -135,7 +142,7 @@ def quantity_spans(doc: Doc) -> list[Span]:
     Each span follows the MEANTIME extent rules described in the module docstring.
     """
     excluded = [(row["start"], row["end"]) for row in facts(doc, "timexes")]
-    excluded += [m.span() for m in _PHONE.finditer(doc.text)]
+    excluded += [m.span() for m in _PHONE.finditer(doc_text(doc))]
     excluded = _Excluded(excluded)
     spans: list[Span] = []
     for sent in doc.sents:

@@ -28,6 +28,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ._doc import sentence_of
+from ._doc import text as doc_text
 from ._quotes import read_words
 from ._timex_rules import FUTURE, MONTHS, PARTS_OF_DAY, PAST, PRESENT, Timex, interval, normalise
 
@@ -138,7 +139,7 @@ def extract_timexes(doc: Doc) -> list[dict]:
     dct = doc._.nk_published
     if isinstance(dct, dt.datetime):
         dct = dct.date()
-    text = doc.text  # Doc.text joins every token on each access: read it once
+    text = doc_text(doc)  # Doc.text joins every token on each access: read it once per Doc
     spans = _merge(text, _extend(text, _candidate_spans(doc, text)), dct)
     rows: list[dict] = []
     last_specific: tuple[str, int] | None = None  # latest calendar value and where it was written
