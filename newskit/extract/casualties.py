@@ -559,6 +559,29 @@ def _noun_cue(token: Token) -> tuple[str, list[Token]] | None:
     return None
 
 
+#: How far after a shooting cue its fatal share may come: `were shot Saturday night, two of them fatally`.
+_FATAL_SHARE_REACH = 8
+
+
+def _fatal_shares(shot: Token) -> list[Token]:
+    """The numbers a `fatally`/`mortally` qualifies just after ``shot``: `Two people were shot, one
+    fatally`, `three men were shot, one of them fatally`, `Four people were shot Saturday, two fatally`.
+
+    Read from the words, not from the attachment: the parser hangs the share on the verb, on the
+    comma or on nothing in particular.
+    """
+    doc = shot.doc
+    end = min(shot.sent.end, shot.i + _FATAL_SHARE_REACH + 1)
+    shares = []
+    for adverb in doc[shot.i + 1 : end]:
+        if adverb.lower_ not in ("fatally", "mortally"):
+            continue
+        number = next((t for t in reversed(doc[shot.i + 1 : adverb.i]) if t.like_num and _is_person(t)), None)
+        if number is not None and doc[number.i - 1].text == ",":  # `, one fatally`: an aside on the count
+            shares.append(number)
+    return shares
+
+
 def _claims(doc: Doc) -> list[tuple[int, _Claim]]:
     mentions = _mention_index(doc)
     claims: list[tuple[int, _Claim]] = []
@@ -578,17 +601,13 @@ def _claims(doc: Doc) -> list[tuple[int, _Claim]]:
         if _not_real(token):
             continue
         if outcome == "shot":
-            # `Two people were shot, one fatally`: the fatal share is its own claim.
-            # token.children, not the shared table: the identity test below must keep its old reading
-            # (a new object per child never `is` a victim, so no victim is dropped here)
-            for child in token.children:
-                fatal_share = child.dep_ in ("npadvmod", "appos", "conj") and child.like_num and _is_person(child)
-                if fatal_share and any(g.lower_ in ("fatally", "mortally") for g in _doc.children(child)):
-                    victims = [v for v in victims if v is not child]
-                    count, low, high, mod = _amount_of(child)
-                    if count is not None:
-                        claim = _Claim("killed", child, token, count, low, high, mod, None)
-                        claims.append((sentence_of(doc, token.idx), claim))
+            for share in _fatal_shares(token):  # its own claim, not a victim of the shooting
+                victims = [v for v in victims if v.i != share.i]
+                count, low, high, mod = _amount_of(share)
+                if count is not None:
+                    claims.append(
+                        (sentence_of(doc, token.idx), _Claim("killed", share, token, count, low, high, mod, None))
+                    )
         negated = _negated(token)
         sentence = sentence_of(doc, token.idx)
         if sentence in statistics:

@@ -151,3 +151,17 @@ def test_gva_casualty_targets(corpora_dir):
     assert table.loc["killed (gold>0)", "accuracy"] >= 0.70
     assert table.loc["injured (gold>0)", "accuracy"] >= 0.60
     assert table.loc["both", "accuracy"] >= 0.65
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Two people were shot, one fatally, on Main Street on Sunday night.", (1, 1)),
+        ("Police said three men were shot, one of them fatally, outside a bar.", (1, 2)),
+        ("Four people were shot Saturday, two fatally, police said.", (2, 2)),
+        ("Five people were shot on Friday. One of them died.", (1, 4)),
+    ],
+)
+def test_the_fatal_share_of_a_shooting_is_killed_and_the_rest_injured(read, text, expected):
+    # however the parser attaches `, two fatally`: to the verb, to the comma or to nothing in particular
+    assert summary_of(read(text)) == expected
