@@ -175,11 +175,17 @@ def _article_rows(where: dict) -> _Rows:
     return _Rows(ids, where.get("published"))
 
 
-def _read_table(directory: Path, manifest: dict, table: str, columns: list[str] | None, rows: _Rows) -> pa.Table:
-    """Rows of ``table`` from every chunk, keeping only each chunk's live articles, files verified first."""
+def _read_table(
+    directory: Path, manifest: dict, table: str, columns: list[str] | None, rows: _Rows, live: dict | None = None
+) -> pa.Table:
+    """Rows of ``table`` from every chunk, keeping only each chunk's live articles, files verified first.
+
+    ``live`` is :func:`~newskit.store._format.live_by_chunk` of ``manifest`` when the caller
+    reads several tables (computed here otherwise: a pass over every article of the store).
+    """
     import pyarrow.dataset as ds
 
-    live = fmt.live_by_chunk(manifest)
+    live = fmt.live_by_chunk(manifest) if live is None else live
     target = fmt.arrow_schema(table)
     selected = [c for c in (columns or target.names) if c in target.names]
     full = [c for c in sorted(manifest["chunks"]) if table in fmt.chunk_tables(manifest, c)]
@@ -288,8 +294,9 @@ def _relocate(df: pd.DataFrame, manifest: dict) -> pd.DataFrame:
 
 def _read_parquet_store(directory: Path, manifest: dict, names: list[str], wanted: dict, where: dict) -> dict:
     article_rows = _article_rows(where)
+    live = fmt.live_by_chunk(manifest)
     if "published" in where:
-        ids = _read_table(directory, manifest, "articles", ["article_id"], article_rows)
+        ids = _read_table(directory, manifest, "articles", ["article_id"], article_rows, live)
         other_rows = _Rows((ids.column("article_id").combine_chunks(),))
     else:
         other_rows = article_rows
@@ -304,23 +311,28 @@ def _read_parquet_store(directory: Path, manifest: dict, names: list[str], wante
         rows = article_rows if table == "articles" else other_rows
         if "article_id" not in fmt.arrow_schema(table).names:
             rows = _Rows()  # corpus-level link tables (stories, figures) are read whole
-        frames[table] = fmt.to_frame(table, _read_table(directory, manifest, table, wanted[table], rows))
+        frames[table] = fmt.to_frame(table, _read_table(directory, manifest, table, wanted[table], rows, live))
         if table == "articles":
             frames[table] = _relocate(frames[table], manifest)
     if "entities" in names:
-        frames["entities"] = _select(_entities(directory, manifest, where, other_rows, stored), wanted["entities"])
+        frames["entities"] = _select(
+            _entities(directory, manifest, where, other_rows, stored, live), wanted["entities"]
+        )
     return frames
 
 
-def _entities(directory: Path, manifest: dict, where: dict, other_rows: _Rows, stored: set[str]) -> pd.DataFrame:
+def _entities(
+    directory: Path, manifest: dict, where: dict, other_rows: _Rows, stored: set[str], live: dict
+) -> pd.DataFrame:
     chunks = list(manifest["chunks"])
     snapshot = [c for c in chunks if manifest["chunks"][c].get("entities_stored")]
     if snapshot and not where and len(chunks) == 1:
-        return fmt.to_frame("entities", _read_table(directory, manifest, "entities", None, _Rows()))
+        return fmt.to_frame("entities", _read_table(directory, manifest, "entities", None, _Rows(), live))
     if "mentions" not in stored:
         return entities_table(schema.frame("mentions"))
     needed = ["article_id", "entity_id", "name", "label", "text"]
-    return entities_table(fmt.to_frame("mentions", _read_table(directory, manifest, "mentions", needed, other_rows)))
+    mentions = _read_table(directory, manifest, "mentions", needed, other_rows, live)
+    return entities_table(fmt.to_frame("mentions", mentions))
 
 
 def _stored_tables(manifest: dict) -> set[str]:
