@@ -107,6 +107,20 @@ def atomic_write(path: Path, data: bytes) -> dict:
     return file_record(data)
 
 
+def publish(tmp: Path, path: Path) -> dict:
+    """Move ``tmp``, a file written in pieces, to ``path`` the way :func:`atomic_write` writes one.
+
+    Returns:
+        The file's manifest record (as :func:`file_record` gives for its bytes).
+    """
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    record = {"bytes": tmp.stat().st_size, "sha256": _sha256(tmp)}
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+    return record
+
+
 def file_record(data: bytes) -> dict:
     """What the manifest keeps of a file to detect damage: its size and SHA-256."""
     return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}

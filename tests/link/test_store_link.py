@@ -65,6 +65,41 @@ def test_a_kill_mid_link_leaves_a_readable_store_the_next_run_completes(articles
     assert not (out / "links.stories-dead.parquet").exists()
 
 
+def test_a_full_link_killed_while_writing_its_figures_leaves_the_last_generation(articles, tmp_path, monkeypatch):
+    """A full link writes its figures to the next generation's files a batch of stories at a time:
+    killed half way, the store still reads the previous generation, and the next run replaces the
+    half-written files."""
+    out = tmp_path / "store"
+    extract_to_store(articles, out)
+    linked = _story_by_key(nk.read_facts(out))
+    figures = nk.read_facts(out).figures
+    monkeypatch.setattr(store_link, "BATCH_ARTICLES", 3)
+    written = []
+    original = store_link._Spool.add
+
+    def dies(self, table, data):
+        original(self, table, data)
+        written.append(table)
+        if len(written) == 4:  # the stories and figures of a first batch are on disk
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(store_link._Spool, "add", dies)
+    with pytest.raises(KeyboardInterrupt):
+        store_link.link_store(out, full=True)
+    assert sorted(p.name.split("-")[0] for p in out.glob("links.*.tmp")) == [
+        "links.figure_reports",
+        "links.figures",
+        "links.stories",
+    ]
+    facts = nk.read_facts(out)
+    assert _story_by_key(facts) == linked
+    pd.testing.assert_frame_equal(facts.figures, figures)
+    monkeypatch.undo()
+    store_link.link_store(out, full=True)
+    assert _story_by_key(nk.read_facts(out)) == linked
+    assert not list(out.glob("links.*.tmp"))
+
+
 def test_full_relink_records_merged_stories(articles, tmp_path):
     out = tmp_path / "store"
     extract_to_store(articles[articles["url"].str.contains("/a")], out)
