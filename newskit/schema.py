@@ -407,7 +407,7 @@ def _all_plain(values: list, dtype: str) -> bool:
     types.discard(type(None))
     if not types <= set(_PLAIN[dtype]):
         return False
-    if int in types and dtype != BOOL:
+    if int in types:
         ints = [v for v in values if type(v) is int]
         if max(ints) >= 2**53 or min(ints) <= -(2**53):
             return False

@@ -10,7 +10,6 @@ from ..articles import article_id_for, complete_article
 from ..errors import ParameterError
 from ..facts import Facts
 from ..nlp import load_pipeline
-from ._gc import older_objects_frozen
 
 __all__ = ["article_id_for", "extract", "extract_text"]
 
@@ -64,13 +63,12 @@ def extract(
     # The one normalisation (ids, dates, word counts) for frames not made by read_articles.
     articles = schema.conform("articles", pd.DataFrame([complete_article(r) for r in articles.to_dict("records")]))
     nlp = nlp or load_pipeline()
-    with older_objects_frozen():
-        pairs = iter_article_facts(articles, nlp, batch_size=batch_size, n_process=n_process)
-        if progress:
-            pairs = progress_bar(pairs, total=len(articles), desc="extract", unit="article")
-        # collect() builds every table with its schema already (schema.frame / conform): wrapped
-        # as they are, not conformed again (that copies every list cell of every table).
-        frames = collect(pairs)
+    pairs = iter_article_facts(articles, nlp, batch_size=batch_size, n_process=n_process)
+    if progress:
+        pairs = progress_bar(pairs, total=len(articles), desc="extract", unit="article")
+    # collect() builds every table with its schema already (schema.frame / conform): wrapped as
+    # they are, not conformed again (that copies every list cell of every table).
+    frames = collect(pairs)
     return Facts(**{name: frames[name] if name in frames else schema.frame(name) for name in schema.TABLES})
 
 

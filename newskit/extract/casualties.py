@@ -570,14 +570,14 @@ def _fatal_shares(shot: Token) -> list[Token]:
     Read from the words, not from the attachment: the parser hangs the share on the verb, on the
     comma or on nothing in particular.
     """
-    doc = shot.doc
+    toks = _doc.tokens(shot.doc)
     end = min(shot.sent.end, shot.i + _FATAL_SHARE_REACH + 1)
     shares = []
-    for adverb in doc[shot.i + 1 : end]:
+    for adverb in toks[shot.i + 1 : end]:
         if adverb.lower_ not in ("fatally", "mortally"):
             continue
-        number = next((t for t in reversed(doc[shot.i + 1 : adverb.i]) if t.like_num and _is_person(t)), None)
-        if number is not None and doc[number.i - 1].text == ",":  # `, one fatally`: an aside on the count
+        number = next((t for t in reversed(toks[shot.i + 1 : adverb.i]) if t.like_num and _is_person(t)), None)
+        if number is not None and toks[number.i - 1].text == ",":  # `, one fatally`: an aside on the count
             shares.append(number)
     return shares
 

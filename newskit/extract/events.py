@@ -413,20 +413,22 @@ def _police_operation(trigger: Token) -> bool:
     if roles.get(trigger.lemma_.lower()) != "operation":
         return False
     if trigger.pos_ in ("VERB", "AUX"):
-        agents = [c for c in trigger.children if c.dep_ == "nsubj"]
-        agents += [g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        kids = _doc.children(trigger)
+        agents = [c for c in kids if c.dep_ == "nsubj"]
+        agents += [g for c in kids if c.dep_ == "agent" for g in _doc.children(c) if g.dep_ == "pobj"]
         if trigger.dep_ == "relcl":  # "officers who raided": the antecedent, without the clause itself
-            agents += [trigger.head, *(c for c in trigger.head.children if c.dep_ == "compound")]
+            agents += [trigger.head, *(c for c in _doc.children(trigger.head) if c.dep_ == "compound")]
             return any(roles.get(t.lemma_.lower()) in ("agent", "crime") for t in agents)
     else:
-        agents = [c for c in trigger.children if c.dep_ in ("compound", "amod", "nmod", "poss")]
-        agents += [g for c in trigger.children if c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
+        kids = _doc.children(trigger)
+        agents = [c for c in kids if c.dep_ in ("compound", "amod", "nmod", "poss")]
+        agents += [g for c in kids if c.lower_ == "by" for g in _doc.children(c) if g.dep_ == "pobj"]
         verb = trigger.head.head if trigger.dep_ == "pobj" else None
         if verb is not None and verb.pos_ == "VERB":  # "arrested eight people in a raid"
             if _triggers().get((verb.lemma_.lower(), "verb")) == "arrest":
                 return True
-            agents += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return any(roles.get(t.lemma_.lower()) in ("agent", "crime") for a in agents for t in a.subtree)
+            agents += [c for c in _doc.children(verb) if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(roles.get(t.lemma_.lower()) in ("agent", "crime") for a in agents for t in _doc.subtree(a))
 
 
 def _irrealis(verb: Token) -> bool:

@@ -131,10 +131,7 @@ class _Spool:
 
     def __init__(self, directory: Path):
         self.generation = f"{time.time_ns():x}"
-        self.paths = {
-            t: _path(directory, t, self.generation).with_name(f"{_path(directory, t, self.generation).name}.tmp")
-            for t in schema.LINK_TABLES
-        }
+        self.paths = {t: Path(f"{_path(directory, t, self.generation)}.tmp") for t in schema.LINK_TABLES}
         self.writers: dict = {}
         self.stories = 0  # stories written (set by :func:`_reconcile`)
 
